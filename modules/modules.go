@@ -1,0 +1,88 @@
+// Package modules is the contract between the xk6-neo4j host and the JavaScript modules it
+// serves to scripts (`k6/x/neo4j` among them). It mirrors the shape of k6's js/modules so an
+// extension written against it ports to k6 by changing imports.
+//
+// # Lifecycle
+//
+// The host creates each [Module] once per test run. For every VU that imports it, including
+// the VUs that only run init code (options, setup, teardown, handleSummary), the host calls
+// [Module.NewModuleInstance] with that [VU]. During init [VU.InitEnv] is non-nil and
+// [VU.State] is nil; while iterations run it is the other way round. [VU.Context] is
+// cancelled when the VU's current run is stopped hard: blocking calls take it.
+// [VU.Lifetime] is cancelled once, when the VU is discarded at the end of the run: instances
+// release what they hold then.
+//
+// A module that also implements [io.Closer] is closed once, after every VU has ended, so it
+// can free what the VUs shared.
+//
+// # Errors
+//
+// Go functions return error; the JS boundary turns it into an exception. Code behind this
+// contract never panics with an error and never exits the process.
+package modules
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/grafana/sobek"
+
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+)
+
+// Module is registered once with the host under an import path such as "k6/x/neo4j".
+type Module interface {
+	NewModuleInstance(VU) Instance
+}
+
+// Instance is a module as one VU sees it.
+type Instance interface {
+	Exports() Exports
+}
+
+// Exports is what `import` gives a script: Default for `import x from`, Named for
+// `import {a} from`.
+type Exports struct {
+	Default any
+	Named   map[string]any
+}
+
+// VU is a virtual user as a module sees it. All methods are called on the VU's own goroutine.
+type VU interface {
+	// Context is cancelled when the VU's current run is stopped hard or the VU is
+	// discarded; blocking calls made for the script take it.
+	Context() context.Context
+	// Lifetime is cancelled once, when the VU is discarded.
+	Lifetime() context.Context
+	// Runtime is the VU's JavaScript runtime.
+	Runtime() *sobek.Runtime
+	// InitEnv is non-nil only while the script's init code runs.
+	InitEnv() *InitEnvironment
+	// State is nil during init, non-nil while the VU runs setup, iterations or teardown.
+	State() *State
+}
+
+// InitEnvironment is what init code may use: the run's metrics registry, the environment
+// the script sees (`__ENV`), a logger and read access to files beside the script.
+type InitEnvironment struct {
+	Registry *metrics.Registry
+	// LookupEnv reads the script's environment (the process env plus -e KEY=VALUE).
+	LookupEnv func(key string) (string, bool)
+	Logger    *slog.Logger
+	// ReadFile reads a file, relative paths against the script's folder.
+	ReadFile func(path string) ([]byte, error)
+}
+
+// State is what running code may use.
+type State struct {
+	// VUID is 1-based for VUs that run iterations and 0 for setup, teardown and summary.
+	VUID uint64
+	// Iteration is the VU's iteration counter, from 0.
+	Iteration int64
+	// Tags are the tags of the current iteration (scenario, group, user tags); samples
+	// carry them. The host replaces the pointer, never mutates the set.
+	Tags *metrics.TagSet
+	// Samples receives everything the VU measures; push with metrics.PushIfNotDone.
+	Samples chan<- metrics.SampleContainer
+	Logger  *slog.Logger
+}
