@@ -1,0 +1,271 @@
+package neo4j
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grafana/sobek"
+)
+
+// Target is where a client connects and as whom: the parts of the URI and the user name.
+// It never holds the password.
+type Target struct {
+	Scheme string // bolt, bolt+s, bolt+ssc, neo4j, neo4j+s, neo4j+ssc
+	Host   string
+	Port   string
+	User   string
+}
+
+var knownSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+
+// ParseTarget checks a connection URI such as bolt://127.0.0.1:7687 and pairs it with user.
+// The port defaults to 7687. A password inside the URI is refused, so it cannot leak into
+// tags or messages.
+func ParseTarget(uri, user string) (Target, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Host == "" {
+		return Target{}, fmt.Errorf("invalid Neo4j URI %q: expected SCHEME://HOST[:PORT], e.g. bolt://127.0.0.1:7687", redactURI(uri))
+	}
+	if !slices.Contains(knownSchemes, u.Scheme) {
+		return Target{}, fmt.Errorf("invalid Neo4j URI %q: scheme %q is not one of %s", redactURI(uri), u.Scheme, strings.Join(knownSchemes, ", "))
+	}
+	if _, hasPw := u.User.Password(); hasPw {
+		return Target{}, fmt.Errorf("invalid Neo4j URI %q: put the password in connect()'s password option, not in the URI", redactURI(uri))
+	}
+	if u.User != nil && user == "" {
+		user = u.User.Username()
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = "7687"
+	}
+	if user == "" {
+		user = "neo4j"
+	}
+	return Target{Scheme: u.Scheme, Host: host, Port: port, User: user}, nil
+}
+
+// redactURI drops any user info so a mistyped URI never echoes a password.
+func redactURI(uri string) string {
+	if u, err := url.Parse(uri); err == nil && u.User != nil {
+		u.User = nil
+		return u.String()
+	}
+	if i := strings.LastIndex(uri, "@"); i >= 0 {
+		if j := strings.Index(uri, "://"); j >= 0 && j < i {
+			return uri[:j+3] + "…" + uri[i:]
+		}
+	}
+	return uri
+}
+
+// URI is the driver's target, without user info.
+func (t Target) URI() string {
+	return t.Scheme + "://" + net.JoinHostPort(t.Host, t.Port)
+}
+
+// Identity is user@host:port, the name a client is known by in tags and messages.
+func (t Target) Identity() string { return t.User + "@" + net.JoinHostPort(t.Host, t.Port) }
+
+// Key is user@uri: the pool's key, one driver each.
+func (t Target) Key() string { return t.User + "@" + t.URI() }
+
+// Settings are the driver settings of one identity. The zero value of a field means the
+// default given in DefaultSettings. Field tags name the JS option.
+type Settings struct {
+	MaxConnectionPoolSize        int           `js:"maxConnectionPoolSize"`
+	ConnectionAcquisitionTimeout time.Duration `js:"connectionAcquisitionTimeout"`
+	ConnectionTimeout            time.Duration `js:"connectionTimeout"`
+	MaxTransactionRetryTime      time.Duration `js:"maxTransactionRetryTime"`
+	MaxConnectionLifetime        time.Duration `js:"maxConnectionLifetime"`
+	FetchSize                    int           `js:"fetchSize"`
+	UserAgent                    string        `js:"userAgent"`
+}
+
+// DefaultSettings are tuned for load tests rather than applications: a failing or saturated
+// server shows up as counted errors within seconds instead of silent retries for 30 s.
+func DefaultSettings() Settings {
+	return Settings{
+		MaxConnectionPoolSize:        100,
+		ConnectionAcquisitionTimeout: 10 * time.Second,
+		ConnectionTimeout:            5 * time.Second,
+		MaxTransactionRetryTime:      5 * time.Second,
+		MaxConnectionLifetime:        time.Hour,
+		FetchSize:                    1000,
+		UserAgent:                    "xk6-neo4j",
+	}
+}
+
+// ConnectOptions is everything connect() takes besides the URI.
+type ConnectOptions struct {
+	User     string
+	Password string
+	Database string
+	Settings Settings
+}
+
+// ErrInvalidOption wraps every bad connect()/call option.
+var ErrInvalidOption = errors.New("invalid option")
+
+// parseConnectOptions reads connect()'s second argument. Every unknown name and bad value is
+// reported at once, each naming the option.
+func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, error) {
+	o := ConnectOptions{Database: "neo4j", Settings: DefaultSettings()}
+	if isUndefined(v) {
+		return o, nil
+	}
+	obj, ok := v.(*sobek.Object)
+	if !ok || obj.ClassName() == "Array" {
+		return o, fmt.Errorf("%w: connect() options must be an object, got %s", ErrInvalidOption, v.String())
+	}
+	var errs []error
+	s := &o.Settings
+	for _, k := range obj.Keys() {
+		val := obj.Get(k)
+		var err error
+		switch k {
+		case "user":
+			o.User, err = optString(val)
+		case "password":
+			o.Password, err = optString(val)
+		case "database":
+			o.Database, err = optString(val)
+		case "maxConnectionPoolSize":
+			s.MaxConnectionPoolSize, err = optPositiveInt(val)
+		case "fetchSize":
+			s.FetchSize, err = optFetchSize(val)
+		case "connectionAcquisitionTimeout":
+			s.ConnectionAcquisitionTimeout, err = optDuration(val)
+		case "connectionTimeout":
+			s.ConnectionTimeout, err = optDuration(val)
+		case "maxTransactionRetryTime":
+			s.MaxTransactionRetryTime, err = optDuration(val)
+		case "maxConnectionLifetime":
+			s.MaxConnectionLifetime, err = optDuration(val)
+		case "userAgent":
+			s.UserAgent, err = optString(val)
+		default:
+			err = fmt.Errorf("unknown option%s", suggest(k, connectOptionNames))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w %q in connect(): %w", ErrInvalidOption, k, err))
+		}
+	}
+	return o, errors.Join(errs...)
+}
+
+var connectOptionNames = []string{"user", "password", "database", "maxConnectionPoolSize", "fetchSize",
+	"connectionAcquisitionTimeout", "connectionTimeout", "maxTransactionRetryTime",
+	"maxConnectionLifetime", "userAgent"}
+
+// suggest names the closest known option, so a typo points at its fix.
+func suggest(name string, known []string) string {
+	best, bestD := "", 4
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(k)); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return " (known options: " + strings.Join(known, ", ") + ")"
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func isUndefined(v sobek.Value) bool {
+	return v == nil || sobek.IsUndefined(v) || sobek.IsNull(v)
+}
+
+func optString(v sobek.Value) (string, error) {
+	if s, ok := v.Export().(string); ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("want a string, got %s", describeJS(v))
+}
+
+func optPositiveInt(v sobek.Value) (int, error) {
+	f, ok := exportNumber(v)
+	if !ok || f != math.Trunc(f) || f < 1 || f > math.MaxInt32 {
+		return 0, fmt.Errorf("want a whole number of at least 1, got %s", describeJS(v))
+	}
+	return int(f), nil
+}
+
+func optFetchSize(v sobek.Value) (int, error) {
+	f, ok := exportNumber(v)
+	if ok && f == -1 {
+		return -1, nil // the driver's "fetch all"
+	}
+	return optPositiveInt(v)
+}
+
+// optDuration takes milliseconds as a number (as Neo4j's JS driver does) or a duration
+// string such as "500ms" or "5s" (as k6 options do).
+func optDuration(v sobek.Value) (time.Duration, error) {
+	if f, ok := exportNumber(v); ok {
+		if f < 0 || math.IsInf(f, 0) {
+			return 0, fmt.Errorf("want milliseconds >= 0 or a duration like \"5s\", got %s", describeJS(v))
+		}
+		return time.Duration(f * float64(time.Millisecond)), nil
+	}
+	if s, ok := v.Export().(string); ok {
+		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+			return d, nil
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 {
+			return time.Duration(f * float64(time.Millisecond)), nil
+		}
+	}
+	return 0, fmt.Errorf("want milliseconds >= 0 or a duration like \"5s\", got %s", describeJS(v))
+}
+
+func exportNumber(v sobek.Value) (float64, bool) {
+	switch n := v.Export().(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, !math.IsNaN(n)
+	}
+	return 0, false
+}
+
+// describeJS renders a bad value for an error message.
+func describeJS(v sobek.Value) string {
+	if isUndefined(v) {
+		return v.String()
+	}
+	if _, ok := v.Export().(string); ok {
+		return strconv.Quote(v.String())
+	}
+	if o, ok := v.(*sobek.Object); ok {
+		return "a " + strings.ToLower(o.ClassName())
+	}
+	return v.String()
+}

@@ -1,0 +1,482 @@
+// Package neo4j is the `k6/x/neo4j` module: a client for Neo4j that k6-style scripts use to
+// run Cypher under load, with one shared driver per identity and a metric for every query.
+//
+//	import neo4j from 'k6/x/neo4j';
+//	const db = neo4j.connect(__ENV.NEO4J_URI, { user: __ENV.NEO4J_USER, password: __ENV.NEO4J_PASSWORD });
+//	export default function () {
+//	  const r = db.read('MATCH (n) RETURN count(n) AS n', {}, { tags: { name: 'count' } });
+//	  console.log(r.records[0].n, r.count, r.duration);
+//	}
+//
+// The host creates the [RootModule] once per run ([New]); it owns the driver [Pool]. Every
+// VU gets a [ModuleInstance]; each connect() takes a lease on the pool that close() or the
+// end of the VU gives back.
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grafana/sobek"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/notifications"
+
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// RootModule is created once per test run.
+type RootModule struct {
+	pool *Pool
+
+	metricsOnce sync.Once
+	metrics     *moduleMetrics
+	metricsErr  error
+}
+
+// ModuleInstance is the module as one VU sees it.
+type ModuleInstance struct {
+	root    *RootModule
+	vu      modules.VU
+	exports *sobek.Object
+}
+
+var (
+	_ modules.Module   = (*RootModule)(nil)
+	_ modules.Instance = (*ModuleInstance)(nil)
+	_ io.Closer        = (*RootModule)(nil)
+)
+
+// New returns the root module with the real driver.
+func New() *RootModule { return NewWithFactory(NewDriver) }
+
+// NewWithFactory returns a root module whose pool makes drivers with f.
+func NewWithFactory(f DriverFactory) *RootModule { return &RootModule{pool: NewPool(f)} }
+
+// Pool is the run's driver pool.
+func (r *RootModule) Pool() *Pool { return r.pool }
+
+// Close closes every driver still open; the host calls it once after every VU has ended.
+func (r *RootModule) Close() error { return r.pool.Close() }
+
+// NewModuleInstance implements modules.Module.
+func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+	mi := &ModuleInstance{root: r, vu: vu}
+	rt := vu.Runtime()
+	mi.exports = rt.NewObject()
+	_ = mi.exports.Set("connect", mi.connect)
+	return mi
+}
+
+// Exports implements modules.Instance.
+func (mi *ModuleInstance) Exports() modules.Exports {
+	return modules.Exports{Default: mi.exports, Named: map[string]any{"connect": mi.exports.Get("connect")}}
+}
+
+func (r *RootModule) metricsFor(vu modules.VU) (*moduleMetrics, error) {
+	r.metricsOnce.Do(func() {
+		env := vu.InitEnv()
+		if env == nil {
+			r.metricsErr = errors.New("neo4j: the module must be imported at the top of the script")
+			return
+		}
+		r.metrics, r.metricsErr = registerMetrics(env.Registry)
+	})
+	return r.metrics, r.metricsErr
+}
+
+// NewDriver makes a real driver with settings for load testing: notifications and telemetry
+// off, retries capped.
+func NewDriver(t Target, password string, s Settings) (neo4j.DriverWithContext, error) {
+	return neo4j.NewDriverWithContext(t.URI(), neo4j.BasicAuth(t.User, password, ""), func(c *config.Config) {
+		c.MaxConnectionPoolSize = s.MaxConnectionPoolSize
+		c.ConnectionAcquisitionTimeout = s.ConnectionAcquisitionTimeout
+		c.SocketConnectTimeout = s.ConnectionTimeout
+		c.MaxTransactionRetryTime = s.MaxTransactionRetryTime
+		c.MaxConnectionLifetime = s.MaxConnectionLifetime
+		c.FetchSize = s.FetchSize
+		c.UserAgent = s.UserAgent
+		c.NotificationsMinSeverity = notifications.DisabledLevel
+		c.TelemetryDisabled = true
+	})
+}
+
+// throw raises err as a JS exception: an Error with `name`, `code` and `message`.
+func throw(rt *sobek.Runtime, err error) {
+	ex := rt.NewGoError(err)
+	var qe *QueryError
+	if errors.As(err, &qe) {
+		_ = ex.Set("name", "Neo4jError")
+		_ = ex.Set("code", qe.Code)
+	}
+	panic(ex)
+}
+
+// connect(uri, options) returns a client for one identity.
+func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
+	rt := mi.vu.Runtime()
+	m, err := mi.root.metricsFor(mi.vu)
+	if err != nil {
+		throw(rt, err)
+	}
+	uri := call.Argument(0)
+	if isUndefined(uri) {
+		throw(rt, errors.New("neo4j.connect(): the first argument must be the server URI, e.g. bolt://127.0.0.1:7687 (is NEO4J_URI set?)"))
+	}
+	opts, err := parseConnectOptions(rt, call.Argument(1))
+	if err != nil {
+		throw(rt, err)
+	}
+	target, err := ParseTarget(uri.String(), opts.User)
+	if err != nil {
+		throw(rt, err)
+	}
+	ctx, cancel := context.WithTimeout(mi.vu.Lifetime(), opts.Settings.ConnectionTimeout+5*time.Second)
+	defer cancel()
+	lease, err := mi.root.pool.Acquire(ctx, target, opts.Password, opts.Settings)
+	if err != nil {
+		throw(rt, err)
+	}
+	c := &Client{
+		vu: mi.vu, lease: lease, target: target, metrics: m,
+		database: opts.Database, identity: target.Identity(),
+		sessions: make(map[string]neo4j.SessionWithContext),
+	}
+	// The end of the VU gives the lease back even if the script never calls close().
+	context.AfterFunc(mi.vu.Lifetime(), c.close)
+	return c.jsObject(rt)
+}
+
+// Client is one connect()'s handle: a lease on the identity's driver and the VU's sessions.
+// A VU runs on one goroutine; mu only orders a query against the release at the VU's end.
+type Client struct {
+	vu       modules.VU
+	lease    *Lease
+	target   Target
+	metrics  *moduleMetrics
+	database string
+	identity string
+
+	mu       sync.Mutex
+	closed   bool
+	sessions map[string]neo4j.SessionWithContext
+}
+
+func (c *Client) jsObject(rt *sobek.Runtime) *sobek.Object {
+	o := rt.NewObject()
+	_ = o.Set("read", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeRead) })
+	_ = o.Set("write", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeWrite) })
+	_ = o.Set("run", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeAuto) })
+	_ = o.Set("close", func(sobek.FunctionCall) sobek.Value { c.close(); return sobek.Undefined() })
+	_ = o.Set("identity", c.identity)
+	_ = o.Set("database", c.database)
+	return o
+}
+
+func (c *Client) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.closed = true
+	for db, s := range c.sessions {
+		_ = s.Close(context.Background())
+		delete(c.sessions, db)
+	}
+	c.lease.Release()
+}
+
+type queryMode string
+
+const (
+	modeRead  queryMode = "read"
+	modeWrite queryMode = "write"
+	modeAuto  queryMode = "auto"
+)
+
+// callOptions are a call's third argument.
+type callOptions struct {
+	tags     map[string]string
+	database string
+	timeout  time.Duration
+	metadata map[string]any
+}
+
+func parseCallOptions(v sobek.Value, fn string) (callOptions, error) {
+	var o callOptions
+	if isUndefined(v) {
+		return o, nil
+	}
+	obj, ok := v.(*sobek.Object)
+	if !ok {
+		return o, fmt.Errorf("%w: %s() options must be an object, got %s", ErrInvalidOption, fn, describeJS(v))
+	}
+	var errs []error
+	for _, k := range obj.Keys() {
+		val := obj.Get(k)
+		var err error
+		switch k {
+		case "tags":
+			o.tags, err = tagsFromJS(val)
+		case "database":
+			o.database, err = optString(val)
+		case "timeout":
+			o.timeout, err = optDuration(val)
+		case "metadata":
+			if m, ok := val.Export().(map[string]any); ok {
+				var conv any
+				conv, err = fromJS(m, "metadata", 0)
+				if err == nil {
+					o.metadata = conv.(map[string]any)
+				}
+			} else {
+				err = fmt.Errorf("want an object, got %s", describeJS(val))
+			}
+		default:
+			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata"}))
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%w %q in %s(): %w", ErrInvalidOption, k, fn, err))
+		}
+	}
+	return o, errors.Join(errs...)
+}
+
+func tagsFromJS(v sobek.Value) (map[string]string, error) {
+	obj, ok := v.(*sobek.Object)
+	if !ok {
+		return nil, fmt.Errorf("want an object of strings, got %s", describeJS(v))
+	}
+	out := make(map[string]string, len(obj.Keys()))
+	for _, k := range obj.Keys() {
+		x := obj.Get(k)
+		if _, isObj := x.(*sobek.Object); isObj || isUndefined(x) {
+			return nil, fmt.Errorf("tag %q: want a string, got %s", k, describeJS(x))
+		}
+		out[k] = x.String()
+	}
+	return out, nil
+}
+
+// queryName is the `name` tag when the script gives none: the query with its white space
+// collapsed, cut short so that tags stay small.
+func queryName(cypher string) string {
+	const maxLen = 60
+	s := strings.Join(strings.Fields(cypher), " ")
+	if len(s) > maxLen {
+		cut := maxLen
+		for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// outcome is what one call measured.
+type outcome struct {
+	keys    []string
+	records []*neo4j.Record
+	summary neo4j.ResultSummary
+	elapsed time.Duration
+	err     error
+}
+
+func (c *Client) query(call sobek.FunctionCall, mode queryMode) sobek.Value {
+	rt := c.vu.Runtime()
+	fn := string(mode)
+	if mode == modeAuto {
+		fn = "run"
+	}
+	state := c.vu.State()
+	if state == nil {
+		throw(rt, fmt.Errorf("neo4j: %s() cannot be called in the init context; call it in default(), setup() or teardown()", fn))
+	}
+	cypher := call.Argument(0)
+	if isUndefined(cypher) {
+		throw(rt, fmt.Errorf("neo4j: %s() needs a Cypher query as its first argument", fn))
+	}
+	params, err := paramsFromJS(call.Argument(1))
+	if err == nil {
+		var opts callOptions
+		opts, err = parseCallOptions(call.Argument(2), fn)
+		if err == nil {
+			out := c.execute(state, mode, cypher.String(), params, opts)
+			if out.err == nil {
+				return c.resultObject(rt, out)
+			}
+			err = out.err
+		}
+	}
+	throw(rt, err)
+	return nil
+}
+
+func (c *Client) execute(state *modules.State, mode queryMode, cypher string, params map[string]any, opts callOptions) outcome {
+	db := c.database
+	if opts.database != "" {
+		db = opts.database
+	}
+	ctx := c.vu.Context()
+	if opts.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.timeout)
+		defer cancel()
+	}
+	var txOpts []func(*neo4j.TransactionConfig)
+	if opts.timeout > 0 {
+		txOpts = append(txOpts, neo4j.WithTxTimeout(opts.timeout))
+	}
+	if opts.metadata != nil {
+		txOpts = append(txOpts, neo4j.WithTxMetadata(opts.metadata))
+	}
+
+	c.mu.Lock()
+	start := time.Now()
+	var out outcome
+	if c.closed {
+		out.err = &QueryError{Code: CodeUsage, Identity: c.identity, Msg: "the client is closed", Err: ErrPoolClosed}
+	} else {
+		s := c.session(db)
+		collect := func(r neo4j.ResultWithContext, err error) error {
+			if err != nil {
+				return err
+			}
+			if out.keys, err = r.Keys(); err != nil {
+				return err
+			}
+			if out.records, err = r.Collect(ctx); err != nil {
+				return err
+			}
+			out.summary, err = r.Consume(ctx)
+			return err
+		}
+		switch mode {
+		case modeAuto:
+			out.err = collect(s.Run(ctx, cypher, params, txOpts...))
+		case modeRead:
+			_, out.err = s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				return nil, collect(tx.Run(ctx, cypher, params))
+			}, txOpts...)
+		case modeWrite:
+			_, out.err = s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+				return nil, collect(tx.Run(ctx, cypher, params))
+			}, txOpts...)
+		}
+	}
+	out.elapsed = time.Since(start)
+	c.mu.Unlock()
+	if out.err != nil {
+		out.err = describe(out.err, c.target)
+	}
+	c.emit(state, mode, db, cypher, opts.tags, out)
+	return out
+}
+
+// session returns the client's session for db, opening it on first use. Reusing one
+// session per VU and database avoids the per-call session set-up and clean-up the driver
+// would otherwise do (see bench/).
+func (c *Client) session(db string) neo4j.SessionWithContext {
+	s, ok := c.sessions[db]
+	if !ok {
+		s = c.lease.Driver().NewSession(context.Background(), neo4j.SessionConfig{DatabaseName: db})
+		c.sessions[db] = s
+	}
+	return s
+}
+
+func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, userTags map[string]string, out outcome) {
+	name := userTags["name"]
+	if name == "" {
+		name = queryName(cypher)
+	}
+	status, code := "ok", ""
+	if out.err != nil {
+		status, code = "error", errorCode(out.err)
+	}
+	tags := state.Tags.WithMap(userTags).
+		With("mode", string(mode)).With("name", name).With("db", db).
+		With("identity", c.identity).With("status", status)
+	if code != "" {
+		tags = tags.With("error_code", code)
+	}
+	now := time.Now()
+	failed := 0.0
+	if out.err != nil {
+		failed = 1
+	}
+	samples := make(metrics.Samples, 0, 5)
+	samples = append(samples,
+		metrics.Sample{Metric: c.metrics.QueryDuration, Tags: tags, Time: now, Value: ms(out.elapsed)},
+		metrics.Sample{Metric: c.metrics.Queries, Tags: tags, Time: now, Value: 1},
+		metrics.Sample{Metric: c.metrics.QueryFailed, Tags: tags, Time: now, Value: failed},
+		metrics.Sample{Metric: c.metrics.Records, Tags: tags, Time: now, Value: float64(len(out.records))},
+	)
+	if out.summary != nil {
+		server := out.summary.ResultAvailableAfter() + out.summary.ResultConsumedAfter()
+		samples = append(samples, metrics.Sample{Metric: c.metrics.ServerDuration, Tags: tags, Time: now, Value: ms(server)})
+	}
+	metrics.PushIfNotDone(c.vu.Context(), state.Samples, samples)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func (c *Client) resultObject(rt *sobek.Runtime, out outcome) *sobek.Object {
+	recs := make([]any, len(out.records))
+	for i, r := range out.records {
+		o := rt.NewObject()
+		for j, k := range r.Keys {
+			_ = o.Set(k, toJS(rt, r.Values[j]))
+		}
+		recs[i] = o
+	}
+	keys := make([]any, len(out.keys))
+	for i, k := range out.keys {
+		keys[i] = k
+	}
+	res := rt.NewObject()
+	_ = res.Set("records", rt.NewArray(recs...))
+	_ = res.Set("keys", rt.NewArray(keys...))
+	_ = res.Set("count", len(out.records))
+	_ = res.Set("duration", ms(out.elapsed))
+	if out.summary != nil {
+		_ = res.Set("summary", summaryObject(rt, out.summary))
+	}
+	return res
+}
+
+func summaryObject(rt *sobek.Runtime, s neo4j.ResultSummary) *sobek.Object {
+	o := rt.NewObject()
+	cnt := s.Counters()
+	counters := rt.NewObject()
+	for _, kv := range []struct {
+		k string
+		v int
+	}{
+		{"nodesCreated", cnt.NodesCreated()}, {"nodesDeleted", cnt.NodesDeleted()},
+		{"relationshipsCreated", cnt.RelationshipsCreated()}, {"relationshipsDeleted", cnt.RelationshipsDeleted()},
+		{"propertiesSet", cnt.PropertiesSet()}, {"labelsAdded", cnt.LabelsAdded()}, {"labelsRemoved", cnt.LabelsRemoved()},
+		{"indexesAdded", cnt.IndexesAdded()}, {"indexesRemoved", cnt.IndexesRemoved()},
+		{"constraintsAdded", cnt.ConstraintsAdded()}, {"constraintsRemoved", cnt.ConstraintsRemoved()},
+		{"systemUpdates", cnt.SystemUpdates()},
+	} {
+		_ = counters.Set(kv.k, kv.v)
+	}
+	_ = counters.Set("containsUpdates", cnt.ContainsUpdates())
+	_ = o.Set("counters", counters)
+	qt := map[neo4j.StatementType]string{neo4j.StatementTypeReadOnly: "r", neo4j.StatementTypeReadWrite: "rw",
+		neo4j.StatementTypeWriteOnly: "w", neo4j.StatementTypeSchemaWrite: "s"}[s.StatementType()]
+	_ = o.Set("queryType", qt)
+	_ = o.Set("database", s.Database().Name())
+	_ = o.Set("server", s.Server().Address())
+	_ = o.Set("resultAvailableAfter", ms(s.ResultAvailableAfter()))
+	_ = o.Set("resultConsumedAfter", ms(s.ResultConsumedAfter()))
+	return o
+}
