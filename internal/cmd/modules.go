@@ -1,0 +1,16 @@
+package cmd
+
+import (
+	neo4j "github.com/xk6-neo4j/xk6-neo4j"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6mod"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// moduleTable is the one place where import paths meet modules. A new table, with new root
+// modules, is made for every run.
+func moduleTable() map[string]modules.Module {
+	return map[string]modules.Module{
+		"k6":         k6mod.New(),
+		"k6/x/neo4j": neo4j.New(),
+	}
+}

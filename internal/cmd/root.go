@@ -1,0 +1,45 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Version is the program's version, set at build time.
+var Version = "0.1.0-dev"
+
+const usage = `xk6-neo4j: load tests for Neo4j, scripted like k6.
+
+Usage:
+  xk6-neo4j run [flags] script.js    run a script on this machine
+  xk6-neo4j version                  print the version
+  xk6-neo4j help [command]           show help
+
+Run 'xk6-neo4j help run' for the run flags.
+`
+
+// Main runs the command line and returns the exit code.
+func Main(gs *GlobalState) int {
+	args := gs.Args[1:]
+	if len(args) == 0 {
+		fmt.Fprint(gs.Stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "run":
+		return runCommand(gs, args[1:])
+	case "version", "--version", "-v":
+		fmt.Fprintf(gs.Stdout, "xk6-neo4j %s\n", Version)
+		return ExitOK
+	case "help", "-h", "--help":
+		if len(args) > 1 && args[1] == "run" {
+			fs, _ := runFlags()
+			fmt.Fprintf(gs.Stdout, "Usage: xk6-neo4j run [flags] script.js\n\nFlags:\n%s", fs.FlagUsages())
+			return ExitOK
+		}
+		fmt.Fprint(gs.Stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(gs.Stderr, "unknown command %q\n\n%s", args[0], strings.TrimLeft(usage, "\n"))
+	return ExitUsage
+}

@@ -1,0 +1,429 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grafana/sobek"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/builtin"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/engine"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/loader"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/logging"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/summary"
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// testRun is one `run`: the pieces that live from init to the summary.
+type testRun struct {
+	gs       *GlobalState
+	cfg      *runConfig
+	logger   *slog.Logger
+	env      map[string]string
+	registry *metrics.Registry
+	builtin  *builtin.Metrics
+	engine   *engine.Engine
+	modules  map[string]modules.Module
+	runner   *js.Runner
+	opts     options.Options
+
+	mu  sync.Mutex
+	vus []*js.VU // every VU made, so each is discarded once at the end
+}
+
+func runCommand(gs *GlobalState, args []string) int {
+	cfg, err := parseRunArgs(args)
+	if err != nil {
+		fmt.Fprintf(gs.Stderr, "error: %v\n\nRun 'xk6-neo4j help run' for the flags.\n", err)
+		if errors.Is(err, options.ErrInvalid) {
+			return ExitInvalidConfig
+		}
+		return ExitUsage
+	}
+	color := gs.StdoutTTY && !cfg.noColor && gs.Env["NO_COLOR"] == ""
+	r := &testRun{gs: gs, cfg: cfg, logger: logging.New(gs.Stderr, slog.LevelInfo, color), env: scriptEnv(gs.Env, cfg.env)}
+	return r.run(color)
+}
+
+// scriptEnv is what __ENV holds: the process environment plus -e KEY=VALUE.
+func scriptEnv(proc map[string]string, flags []string) map[string]string {
+	env := make(map[string]string, len(proc)+len(flags))
+	for k, v := range proc {
+		env[k] = v
+	}
+	for _, kv := range flags {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
+}
+
+func (r *testRun) fail(code int, format string, args ...any) int {
+	fmt.Fprintf(r.gs.Stderr, "error: "+format+"\n", args...)
+	return code
+}
+
+func (r *testRun) run(color bool) int {
+	bundle, err := loader.Load(r.cfg.script)
+	if err != nil {
+		return r.fail(ExitScriptException, "%v", err)
+	}
+	r.registry = metrics.NewRegistry()
+	if r.builtin, err = builtin.Register(r.registry); err != nil {
+		return r.fail(ExitRuntimeError, "%v", err)
+	}
+	r.engine = engine.New(4096)
+	r.modules = moduleTable()
+	defer r.closeModules()
+	r.runner, err = js.NewRunner(bundle, r.modules, r.registry, r.builtin, r.env, r.logger, r.engine.In())
+	if err != nil {
+		return r.fail(ExitScriptException, "%v", err)
+	}
+	defer r.discardVUs()
+
+	// The first VU only reads the options.
+	optsVU, err := r.newVU(0)
+	if err != nil {
+		return r.fail(ExitScriptException, "%v", err)
+	}
+	if code := r.resolveOptions(optsVU); code != ExitOK {
+		return code
+	}
+	sched, code := r.initVUs()
+	if code != ExitOK {
+		return code
+	}
+	r.printBanner(bundle.Path)
+
+	r.engine.Start()
+	engineStopped := false
+	stopEngine := func() {
+		if !engineStopped {
+			engineStopped = true
+			r.engine.Stop()
+		}
+	}
+	defer stopEngine()
+
+	graceful, stopGraceful := context.WithCancel(context.Background())
+	hard, stopHard := context.WithCancel(context.Background())
+	defer stopGraceful()
+	defer stopHard()
+	interrupted := r.watchSignals(stopGraceful, stopHard)
+
+	exit := ExitOK
+	setupJSON, err := r.setup(optsVU, hard)
+	if err != nil {
+		r.logger.Error(err.Error(), "in", "setup")
+		exit = ExitScriptException
+	} else {
+		sched.SetupJSON = setupJSON
+		progressDone := r.startProgress(sched, color)
+		if err := sched.Run(graceful, hard); err != nil {
+			r.logger.Error(err.Error())
+			exit = ExitRuntimeError
+		}
+		progressDone()
+		if err := r.teardown(setupJSON, hard); err != nil {
+			r.logger.Error(err.Error(), "in", "teardown")
+			if exit == ExitOK {
+				exit = ExitScriptException
+			}
+		}
+	}
+	// Every VU ends before the engine stops, so nothing they measured is lost.
+	r.discardVUs()
+	r.closeModules()
+	stopEngine()
+
+	reason := ""
+	if interrupted() {
+		reason = "run interrupted by a signal: iterations stopped, teardown run, results above are complete up to that point"
+		if exit == ExitOK {
+			exit = ExitExternalAbort
+		}
+	}
+	if !r.cfg.noSummary && !(r.opts.NoSummary != nil && *r.opts.NoSummary) {
+		r.writeSummary(reason, color)
+	}
+	return exit
+}
+
+func (r *testRun) newVU(id uint64) (*js.VU, error) {
+	vu, err := r.runner.NewVU(id)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.vus = append(r.vus, vu)
+	r.mu.Unlock()
+	return vu, nil
+}
+
+func (r *testRun) resolveOptions(optsVU *js.VU) int {
+	raw, err := optsVU.ExportedOptions()
+	if err != nil {
+		return r.fail(ExitInvalidConfig, "%v", err)
+	}
+	scriptOpts, err := options.FromJSON(raw)
+	if err != nil {
+		return r.fail(ExitInvalidConfig, "in the script's options: %v", err)
+	}
+	for _, u := range scriptOpts.Unknown {
+		r.logger.Warn(fmt.Sprintf("option %q is not known here and is ignored", u))
+	}
+	envOpts, err := envOptions(r.gs.Env)
+	if err != nil {
+		return r.fail(ExitInvalidConfig, "%v", err)
+	}
+	merged := scriptOpts.Apply(envOpts).Apply(r.cfg.opts)
+	if r.opts, err = merged.Resolve(); err != nil {
+		return r.fail(ExitInvalidConfig, "%v", err)
+	}
+	if len(r.opts.SummaryTrendStats) == 0 {
+		r.opts.SummaryTrendStats = metrics.DefaultTrendStats
+	}
+	var errs []string
+	for _, n := range r.opts.ScenarioNames() {
+		exec := r.opts.Scenarios[n].Exec
+		if !optsVU.HasExport(exec) {
+			if exec == "default" {
+				errs = append(errs, fmt.Sprintf("scenario %q: the script has no default function (export default function () { ... })", n))
+			} else {
+				errs = append(errs, fmt.Sprintf("scenario %q, option \"exec\": the script exports no function %q", n, exec))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return r.fail(ExitInvalidConfig, "%v:\n  - %s", options.ErrInvalid, strings.Join(errs, "\n  - "))
+	}
+	return ExitOK
+}
+
+// initVUs makes every VU the scenarios need, running the init code in parallel.
+func (r *testRun) initVUs() (*execution.Scheduler, int) {
+	var n int64
+	for _, s := range r.opts.Scenarios {
+		n += s.PeakVUs()
+	}
+	vus := make([]execution.VU, n)
+	errs := make([]error, n)
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(int64(runtime.GOMAXPROCS(0)), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				vu, err := r.newVU(uint64(i + 1))
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				vus[i] = vu
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, r.fail(ExitScriptException, "initialising VU %d: %v", i+1, err)
+		}
+	}
+	base := metrics.NewTagSet(r.opts.Tags)
+	return execution.NewScheduler(r.opts, execution.NewPool(vus), r.builtin, r.engine.In(), base), ExitOK
+}
+
+// setup runs the script's setup() in a VU of its own and returns its result as JSON.
+func (r *testRun) setup(optsVU *js.VU, hard context.Context) (string, error) {
+	if !optsVU.HasExport("setup") {
+		return "", nil
+	}
+	vu, err := r.newVU(0)
+	if err != nil {
+		return "", err
+	}
+	if err := vu.Activate(metrics.NewTagSet(r.opts.Tags).With("group", "::setup"), ""); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(hard, durationOr(r.opts.SetupTimeout, 60*time.Second))
+	defer cancel()
+	v, err := vu.Call(ctx, "setup")
+	if err != nil {
+		return "", fmt.Errorf("setup() failed: %w", err)
+	}
+	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
+		return "", nil
+	}
+	b, err := json.Marshal(v.Export())
+	if err != nil {
+		return "", fmt.Errorf("setup() returned data that cannot be passed on as JSON: %w", err)
+	}
+	return string(b), nil
+}
+
+func (r *testRun) teardown(setupJSON string, hard context.Context) error {
+	if len(r.vus) == 0 || !r.vus[0].HasExport("teardown") {
+		return nil
+	}
+	vu, err := r.newVU(0)
+	if err != nil {
+		return err
+	}
+	if err := vu.Activate(metrics.NewTagSet(r.opts.Tags).With("group", "::teardown"), setupJSON); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(hard, durationOr(r.opts.TeardownTimeout, 60*time.Second))
+	defer cancel()
+	data := sobek.Undefined()
+	if setupJSON != "" {
+		data = vu.Runtime().ToValue(mustUnmarshal(setupJSON))
+	}
+	if _, err := vu.Call(ctx, "teardown", data); err != nil {
+		return fmt.Errorf("teardown() failed: %w", err)
+	}
+	return nil
+}
+
+func mustUnmarshal(s string) any {
+	var v any
+	_ = json.Unmarshal([]byte(s), &v) // s came from json.Marshal
+	return v
+}
+
+func durationOr(d *options.Duration, def time.Duration) time.Duration {
+	if d == nil || *d == 0 {
+		return def
+	}
+	return d.D()
+}
+
+// discardVUs ends every VU once; module instances release what they hold.
+func (r *testRun) discardVUs() {
+	r.mu.Lock()
+	vus := r.vus
+	r.vus = nil
+	r.mu.Unlock()
+	for _, vu := range vus {
+		vu.Discard()
+	}
+}
+
+func (r *testRun) closeModules() {
+	for name, m := range r.modules {
+		if c, ok := m.(io.Closer); ok {
+			if err := c.Close(); err != nil {
+				r.logger.Warn(fmt.Sprintf("closing module %s: %v", name, err))
+			}
+		}
+	}
+	r.modules = nil
+}
+
+// watchSignals turns the first signal into a graceful stop and the second into a hard one.
+// It returns whether a signal came.
+func (r *testRun) watchSignals(graceful, hard context.CancelFunc) func() bool {
+	var mu sync.Mutex
+	got := 0
+	if r.gs.Signals != nil {
+		go func() {
+			for range r.gs.Signals {
+				mu.Lock()
+				got++
+				n := got
+				mu.Unlock()
+				if n == 1 {
+					r.logger.Warn("stopping: running iterations may finish within gracefulStop; press Ctrl-C again to stop at once")
+					graceful()
+				} else {
+					r.logger.Warn("stopping at once")
+					hard()
+					return
+				}
+			}
+		}()
+	}
+	return func() bool { mu.Lock(); defer mu.Unlock(); return got > 0 }
+}
+
+func (r *testRun) writeSummary(reason string, color bool) {
+	exc := r.runner.ExceptionCounts()
+	rep := summary.Report{
+		Metrics: r.engine.Snapshot(r.opts.SummaryTrendStats), Checks: r.engine.Checks(),
+		Queries: r.engine.Queries(), TrendStats: r.opts.SummaryTrendStats,
+		Elapsed: r.engine.Elapsed(), Interrupted: reason,
+	}
+	for _, e := range exc {
+		rep.Exceptions = append(rep.Exceptions, summary.ExceptionCount{Msg: e.Msg, N: e.N})
+	}
+	_ = summary.WriteText(r.gs.Stdout, rep, color)
+}
+
+func (r *testRun) printBanner(script string) {
+	if r.cfg.quiet {
+		return
+	}
+	w := r.gs.Stdout
+	var maxVUs int64
+	var maxDur time.Duration
+	names := r.opts.ScenarioNames()
+	for _, n := range names {
+		s := r.opts.Scenarios[n]
+		maxVUs += s.PeakVUs()
+		maxDur = max(maxDur, s.StartTime.D()+s.MaxTime())
+	}
+	plural := "s"
+	if len(names) == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(w, "\n  execution: local\n     script: %s\n     output: -\n\n", script)
+	fmt.Fprintf(w, "  scenarios: (100.00%%) %d scenario%s, %d max VUs, %s max duration (incl. graceful stop):\n",
+		len(names), plural, maxVUs, options.Duration(maxDur))
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "           * %s: %s\n", n, describeScenario(r.opts.Scenarios[n]))
+	}
+	fmt.Fprintln(w)
+}
+
+func describeScenario(s options.Scenario) string {
+	var d string
+	switch s.Executor {
+	case options.SharedIterations:
+		d = fmt.Sprintf("%d iterations shared among %d VUs (maxDuration: %s, gracefulStop: %s)", *s.Iterations, *s.VUs, s.MaxDuration, s.GracefulStop)
+	case options.PerVUIterations:
+		d = fmt.Sprintf("%d iterations for each of %d VUs (maxDuration: %s, gracefulStop: %s)", *s.Iterations, *s.VUs, s.MaxDuration, s.GracefulStop)
+	case options.ConstantVUs:
+		d = fmt.Sprintf("%d looping VUs for %s (gracefulStop: %s)", *s.VUs, s.Duration, s.GracefulStop)
+	default:
+		d = fmt.Sprintf("%s, up to %d VUs (gracefulStop: %s)", s.Executor, s.PeakVUs(), s.GracefulStop)
+	}
+	if s.Exec != "default" {
+		d += fmt.Sprintf(" exec: %s", s.Exec)
+	}
+	if s.StartTime > 0 {
+		d += fmt.Sprintf(", starting at %s", s.StartTime)
+	}
+	return d
+}

@@ -1,0 +1,214 @@
+// Package execution runs a test's scenarios: the scheduler starts each scenario at its
+// startTime, its executor drives VUs through iterations, and gracefulStop gives running
+// iterations time to finish before they are interrupted.
+//
+// Two contexts steer every run: the graceful one, whose end means "start no new iterations"
+// (a scenario's own end, or the first Ctrl-C), and the hard one, whose end interrupts the
+// script where it is (gracefulStop expired, or the second Ctrl-C).
+package execution
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/builtin"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+)
+
+// VU is what executors drive.
+type VU interface {
+	// Activate readies the VU for a scenario: its tags and the setup data.
+	Activate(tags *metrics.TagSet, setupJSON string) error
+	// Iteration runs the exported function exec once; ctx's end interrupts it.
+	Iteration(ctx context.Context, exec string) error
+}
+
+// Progress is a scenario's live state, for progress lines and the summary.
+type Progress struct {
+	Name        string
+	Scenario    options.Scenario
+	Started     atomic.Int64 // unix nanos, 0 until the scenario starts
+	Ended       atomic.Int64
+	ActiveVUs   atomic.Int64
+	Iterations  atomic.Int64 // completed
+	Interrupted atomic.Int64
+}
+
+// Scheduler runs the scenarios of one test.
+type Scheduler struct {
+	Options   options.Options
+	VUs       *Pool
+	SetupJSON string
+	Builtin   *builtin.Metrics
+	Samples   chan<- metrics.SampleContainer
+	// BaseTags are the run's tags (options.tags); scenario tags and `scenario` are added.
+	BaseTags *metrics.TagSet
+
+	progress []*Progress
+	active   atomic.Int64
+	maxVUs   int64
+}
+
+// NewScheduler prepares a run; Progress is available from here on.
+func NewScheduler(o options.Options, vus *Pool, bm *builtin.Metrics, samples chan<- metrics.SampleContainer, base *metrics.TagSet) *Scheduler {
+	s := &Scheduler{Options: o, VUs: vus, Builtin: bm, Samples: samples, BaseTags: base}
+	for _, n := range o.ScenarioNames() {
+		p := &Progress{Name: n, Scenario: o.Scenarios[n]}
+		s.progress = append(s.progress, p)
+	}
+	s.maxVUs = int64(vus.Size())
+	return s
+}
+
+// Progress returns every scenario's live state, in start order.
+func (s *Scheduler) Progress() []*Progress { return s.progress }
+
+// ActiveVUs is how many VUs run an iteration loop now.
+func (s *Scheduler) ActiveVUs() int64 { return s.active.Load() }
+
+// MaxVUs is how many VUs the run initialised.
+func (s *Scheduler) MaxVUs() int64 { return s.maxVUs }
+
+// Run runs every scenario and returns when all have ended.
+func (s *Scheduler) Run(graceful, hard context.Context) error {
+	start := time.Now()
+	tickerDone := make(chan struct{})
+	var tickerWG sync.WaitGroup
+	tickerWG.Add(1)
+	go func() {
+		defer tickerWG.Done()
+		s.reportVUs(tickerDone)
+	}()
+	var wg sync.WaitGroup
+	errs := make([]error, len(s.progress))
+	for i, p := range s.progress {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wait := p.Scenario.StartTime.D() - time.Since(start)
+			if wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-t.C:
+				case <-graceful.Done():
+					t.Stop()
+					return
+				}
+			}
+			errs[i] = s.runScenario(graceful, hard, p)
+		}()
+	}
+	wg.Wait()
+	close(tickerDone)
+	tickerWG.Wait()
+	return errors.Join(errs...)
+}
+
+// reportVUs pushes the vus and vus_max gauges once a second, as k6 does.
+func (s *Scheduler) reportVUs(done <-chan struct{}) {
+	push := func() {
+		now := time.Now()
+		metrics.PushIfNotDone(context.Background(), s.Samples, metrics.Samples{
+			{Metric: s.Builtin.VUs, Tags: s.BaseTags, Time: now, Value: float64(s.active.Load())},
+			{Metric: s.Builtin.VUsMax, Tags: s.BaseTags, Time: now, Value: float64(s.maxVUs)},
+		})
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	push()
+	for {
+		select {
+		case <-t.C:
+			push()
+		case <-done:
+			push()
+			return
+		}
+	}
+}
+
+func (s *Scheduler) runScenario(graceful, hard context.Context, p *Progress) error {
+	sc := p.Scenario
+	p.Started.Store(time.Now().UnixNano())
+	defer func() { p.Ended.Store(time.Now().UnixNano()) }()
+	tags := s.BaseTags.WithMap(sc.Tags).With("scenario", p.Name)
+	run := &scenarioRun{sched: s, progress: p, tags: tags}
+	switch sc.Executor {
+	case options.SharedIterations:
+		return run.sharedIterations(graceful, hard)
+	case options.PerVUIterations:
+		return run.perVUIterations(graceful, hard)
+	case options.ConstantVUs:
+		return run.constantVUs(graceful, hard)
+	}
+	return fmt.Errorf("scenario %q: the %s executor is not implemented yet", p.Name, sc.Executor)
+}
+
+// scenarioRun is one scenario while it runs.
+type scenarioRun struct {
+	sched    *Scheduler
+	progress *Progress
+	tags     *metrics.TagSet
+}
+
+// deadlines returns the context that ends new iterations after d and the one that
+// interrupts running iterations gracefulStop later.
+func (r *scenarioRun) deadlines(graceful, hard context.Context, d time.Duration) (context.Context, context.Context, func()) {
+	runCtx, cancelRun := context.WithTimeout(graceful, d)
+	hardCtx, cancelHard := context.WithTimeout(hard, d+r.progress.Scenario.GracefulStop.D())
+	// The first Ctrl-C (graceful's end) also starts the gracefulStop countdown.
+	stop := context.AfterFunc(graceful, func() {
+		t := time.AfterFunc(r.progress.Scenario.GracefulStop.D(), cancelHard)
+		context.AfterFunc(hardCtx, func() { t.Stop() })
+	})
+	return runCtx, hardCtx, func() { stop(); cancelRun(); cancelHard() }
+}
+
+// withVUs takes n VUs from the pool, activates them and runs loop in each, returning them
+// when all loops end.
+func (r *scenarioRun) withVUs(n int64, loop func(i int64, vu VU)) error {
+	vus, err := r.sched.VUs.Take(int(n))
+	if err != nil {
+		return fmt.Errorf("scenario %q: %w", r.progress.Name, err)
+	}
+	defer r.sched.VUs.Return(vus)
+	var wg sync.WaitGroup
+	for i, vu := range vus {
+		vuTags := r.tags
+		if err := vu.Activate(vuTags, r.sched.SetupJSON); err != nil {
+			return fmt.Errorf("scenario %q: %w", r.progress.Name, err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.sched.active.Add(1)
+			r.progress.ActiveVUs.Add(1)
+			defer r.sched.active.Add(-1)
+			defer r.progress.ActiveVUs.Add(-1)
+			loop(int64(i), vu)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// iterate runs one iteration and keeps the scenario's counts. It reports false when the
+// iteration was interrupted, so loops stop.
+func (r *scenarioRun) iterate(hard context.Context, vu VU) bool {
+	err := vu.Iteration(hard, r.progress.Scenario.Exec)
+	if errors.Is(err, ErrInterrupted) {
+		r.progress.Interrupted.Add(1)
+		return false
+	}
+	r.progress.Iterations.Add(1)
+	return true
+}
+
+// ErrInterrupted is what a VU returns for an iteration that a hard stop cut short; such an
+// iteration is not counted.
+var ErrInterrupted = errors.New("iteration interrupted")

@@ -1,0 +1,142 @@
+// Package k6mod is the `k6` module scripts import: check, group, sleep and fail, with k6's
+// semantics.
+package k6mod
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/grafana/sobek"
+
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// RootModule is created once per run.
+type RootModule struct{}
+
+// New returns the module.
+func New() *RootModule { return &RootModule{} }
+
+var _ modules.Module = (*RootModule)(nil)
+
+type instance struct {
+	vu            modules.VU
+	checks        *metrics.Metric
+	groupDuration *metrics.Metric
+}
+
+// NewModuleInstance implements modules.Module.
+func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+	mi := &instance{vu: vu}
+	if env := vu.InitEnv(); env != nil {
+		mi.checks, _ = env.Registry.NewMetric("checks", metrics.Rate)
+		mi.groupDuration, _ = env.Registry.NewMetric("group_duration", metrics.Trend, metrics.Time)
+	}
+	return mi
+}
+
+// Exports implements modules.Instance.
+func (mi *instance) Exports() modules.Exports {
+	return modules.Exports{Named: map[string]any{
+		"check": mi.check,
+		"sleep": mi.sleep,
+		"group": mi.group,
+		"fail":  mi.fail,
+	}}
+}
+
+func (mi *instance) throw(err error) {
+	panic(mi.vu.Runtime().NewGoError(err))
+}
+
+// check(value, {name: fn|bool}, tags?) records one `checks` sample per named check and
+// returns whether all passed. A check function that throws counts as failed and the
+// exception propagates, as in k6.
+func (mi *instance) check(call sobek.FunctionCall) sobek.Value {
+	rt := mi.vu.Runtime()
+	state := mi.vu.State()
+	if state == nil {
+		mi.throw(errors.New("check() cannot be called in the init context"))
+	}
+	val := call.Argument(0)
+	sets, ok := call.Argument(1).(*sobek.Object)
+	if !ok {
+		mi.throw(errors.New("check(): the second argument must be an object of named checks"))
+	}
+	tags := state.Tags
+	if t, ok := call.Argument(2).(*sobek.Object); ok {
+		for _, k := range t.Keys() {
+			tags = tags.With(k, t.Get(k).String())
+		}
+	}
+	all := true
+	now := time.Now()
+	samples := make(metrics.Samples, 0, len(sets.Keys()))
+	defer func() { metrics.PushIfNotDone(mi.vu.Context(), state.Samples, samples) }()
+	for _, name := range sets.Keys() {
+		c := sets.Get(name)
+		pass := false
+		if fn, isFn := sobek.AssertFunction(c); isFn {
+			r, err := fn(sobek.Undefined(), val)
+			if err != nil {
+				samples = append(samples, metrics.Sample{Metric: mi.checks, Tags: tags.With("check", name), Time: now, Value: 0})
+				panic(err)
+			}
+			pass = r.ToBoolean()
+		} else {
+			pass = c.ToBoolean()
+		}
+		v := 0.0
+		if pass {
+			v = 1
+		} else {
+			all = false
+		}
+		samples = append(samples, metrics.Sample{Metric: mi.checks, Tags: tags.With("check", name), Time: now, Value: v})
+	}
+	return rt.ToValue(all)
+}
+
+// sleep(seconds) pauses the VU; a stopping run cuts it short.
+func (mi *instance) sleep(secs float64) {
+	if math.IsNaN(secs) || secs <= 0 {
+		return
+	}
+	t := time.NewTimer(time.Duration(secs * float64(time.Second)))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-mi.vu.Context().Done():
+	}
+}
+
+// group(name, fn) runs fn with the group tag set to the nested path (::a::b) and records
+// group_duration.
+func (mi *instance) group(name string, fn sobek.Callable) (sobek.Value, error) {
+	state := mi.vu.State()
+	if state == nil {
+		return nil, errors.New("group() cannot be called in the init context")
+	}
+	if fn == nil {
+		return nil, fmt.Errorf("group(%q): the second argument must be a function", name)
+	}
+	old := state.Tags
+	parent, _ := old.Get("group")
+	state.Tags = old.With("group", parent+"::"+name)
+	defer func() { state.Tags = old }()
+	start := time.Now()
+	v, err := fn(sobek.Undefined())
+	end := time.Now()
+	metrics.PushIfNotDone(mi.vu.Context(), state.Samples, metrics.Sample{
+		Metric: mi.groupDuration, Tags: state.Tags, Time: end, Value: float64(end.Sub(start)) / float64(time.Millisecond),
+	})
+	return v, err
+}
+
+// fail(msg) throws, ending the iteration.
+func (mi *instance) fail(msg string) {
+	mi.throw(fmt.Errorf("%s", msg))
+}

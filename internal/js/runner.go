@@ -1,0 +1,101 @@
+// Package js runs a bundled script: it compiles the program once and makes VUs, each with its
+// own sobek runtime, its own module instances and the globals k6 scripts expect (__ENV,
+// __VU, __ITER, console, open, require).
+package js
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/grafana/sobek"
+	"github.com/grafana/sobek/parser"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/builtin"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/loader"
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// Runner makes VUs for one script and one run.
+type Runner struct {
+	Bundle   *loader.Bundle
+	Modules  map[string]modules.Module
+	Registry *metrics.Registry
+	Builtin  *builtin.Metrics
+	Env      map[string]string
+	Logger   *slog.Logger
+	Samples  chan<- metrics.SampleContainer
+
+	program    *sobek.Program
+	exceptions exceptionLog
+}
+
+// ErrInit wraps an exception thrown while the script's init code runs (k6's exit code 107).
+var ErrInit = errors.New("script exception in init")
+
+// NewRunner compiles the bundle. mods is the table of importable modules, by import path.
+func NewRunner(b *loader.Bundle, mods map[string]modules.Module, reg *metrics.Registry, bm *builtin.Metrics,
+	env map[string]string, logger *slog.Logger, samples chan<- metrics.SampleContainer,
+) (*Runner, error) {
+	ast, err := sobek.Parse(b.Path, b.Code, parser.WithSourceMapLoader(func(string) ([]byte, error) {
+		return nil, errors.New("external source maps are not used")
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", loader.ErrScript, err)
+	}
+	prg, err := sobek.CompileAST(ast, false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", loader.ErrScript, err)
+	}
+	return &Runner{Bundle: b, Modules: mods, Registry: reg, Builtin: bm, Env: env, Logger: logger, Samples: samples, program: prg}, nil
+}
+
+// NewVU makes a VU and runs the script's init code in it. id is the VU's number (0 for the
+// VUs that only serve options, setup, teardown or the summary). The VU lives until Discard.
+func (r *Runner) NewVU(id uint64) (*VU, error) {
+	rt := sobek.New()
+	rt.SetFieldNameMapper(sobek.UncapFieldNameMapper())
+	lifetime, discard := context.WithCancel(context.Background())
+	vu := &VU{
+		ID: id, runner: r, rt: rt,
+		lifetime: lifetime, discard: discard, ctx: lifetime,
+		instances: make(map[string]*sobek.Object),
+	}
+	vu.initEnv = &modules.InitEnvironment{
+		Registry:  r.Registry,
+		LookupEnv: func(k string) (string, bool) { v, ok := r.Env[k]; return v, ok },
+		Logger:    r.Logger,
+		ReadFile:  r.readFile,
+	}
+	if err := vu.setGlobals(); err != nil {
+		discard()
+		return nil, err
+	}
+	if _, err := vu.runProtected(func() (sobek.Value, error) { return rt.RunProgram(r.program) }); err != nil {
+		vu.Discard()
+		return nil, fmt.Errorf("%w: %w", ErrInit, err)
+	}
+	vu.exports = rt.Get("module").ToObject(rt).Get("exports").ToObject(rt)
+	vu.initEnv = nil
+	return vu, nil
+}
+
+// readFile resolves relative paths against the script's folder.
+func (r *Runner) readFile(p string) ([]byte, error) {
+	if strings.Contains(p, "://") {
+		return nil, fmt.Errorf("open(%q): only local files can be opened", p)
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(r.Bundle.Dir, p)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("open(%q): %w", p, errors.Unwrap(err))
+	}
+	return b, nil
+}

@@ -1,0 +1,273 @@
+package js
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/grafana/sobek"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// VU is one virtual user: a runtime that has run the script's init code.
+type VU struct {
+	ID     uint64
+	runner *Runner
+	rt     *sobek.Runtime
+
+	lifetime context.Context
+	discard  context.CancelFunc
+	ctx      context.Context // the current run's; lifetime while idle
+
+	initEnv   *modules.InitEnvironment
+	state     *modules.State
+	exports   *sobek.Object
+	instances map[string]*sobek.Object
+	iteration int64
+	setupData sobek.Value
+	setupJSON string
+}
+
+var _ modules.VU = (*VU)(nil)
+
+// Context implements modules.VU.
+func (vu *VU) Context() context.Context { return vu.ctx }
+
+// Lifetime implements modules.VU.
+func (vu *VU) Lifetime() context.Context { return vu.lifetime }
+
+// Runtime implements modules.VU.
+func (vu *VU) Runtime() *sobek.Runtime { return vu.rt }
+
+// InitEnv implements modules.VU.
+func (vu *VU) InitEnv() *modules.InitEnvironment { return vu.initEnv }
+
+// State implements modules.VU.
+func (vu *VU) State() *modules.State { return vu.state }
+
+// Discard ends the VU: module instances release what they hold. Idempotent.
+func (vu *VU) Discard() { vu.discard() }
+
+// Exports returns the script's exports (module.exports).
+func (vu *VU) Exports() *sobek.Object { return vu.exports }
+
+// HasExport reports whether the script exports a function called name.
+func (vu *VU) HasExport(name string) bool {
+	_, ok := sobek.AssertFunction(vu.exports.Get(name))
+	return ok
+}
+
+// ExportedOptions returns the script's `options` export as JSON ("" when there is none).
+func (vu *VU) ExportedOptions() ([]byte, error) {
+	v := vu.exports.Get("options")
+	if isNullish(v) {
+		return nil, nil
+	}
+	b, err := json.Marshal(v.Export())
+	if err != nil {
+		return nil, fmt.Errorf("the exported options cannot be read: %w", err)
+	}
+	return b, nil
+}
+
+func isNullish(v sobek.Value) bool { return v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) }
+
+func (vu *VU) setGlobals() error {
+	rt := vu.rt
+	g := rt.GlobalObject()
+	module := rt.NewObject()
+	exports := rt.NewObject()
+	_ = module.Set("exports", exports)
+	env := rt.NewObject()
+	for k, v := range vu.runner.Env {
+		_ = env.Set(k, v)
+	}
+	for name, val := range map[string]any{
+		"module": module, "exports": exports, "require": vu.require, "open": vu.open,
+		"__ENV": env, "__VU": vu.ID, "__ITER": 0, "console": vu.console(),
+	} {
+		if err := g.Set(name, val); err != nil {
+			return fmt.Errorf("setting the global %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// require serves the host's modules, one instance per VU and module.
+func (vu *VU) require(name string) *sobek.Object {
+	if o, ok := vu.instances[name]; ok {
+		return o
+	}
+	m, ok := vu.runner.Modules[name]
+	if !ok {
+		panic(vu.rt.NewGoError(fmt.Errorf("unknown module %q: the modules here are %s", name, strings.Join(vu.runner.moduleNames(), ", "))))
+	}
+	if vu.initEnv == nil {
+		panic(vu.rt.NewGoError(fmt.Errorf("module %q can only be imported at the top of the script (init context)", name)))
+	}
+	ex := m.NewModuleInstance(vu).Exports()
+	o := vu.rt.NewObject()
+	for k, v := range ex.Named {
+		_ = o.Set(k, v)
+	}
+	if ex.Default != nil {
+		_ = o.Set("default", ex.Default)
+	} else {
+		_ = o.Set("default", o)
+	}
+	_ = o.Set("__esModule", true)
+	vu.instances[name] = o
+	return o
+}
+
+// open reads a file in the init context, as text or, with "b", as an ArrayBuffer.
+func (vu *VU) open(path string, mode sobek.Value) sobek.Value {
+	if vu.initEnv == nil {
+		panic(vu.rt.NewGoError(errors.New("open() can only be called in the init context (at the top of the script)")))
+	}
+	b, err := vu.initEnv.ReadFile(path)
+	if err != nil {
+		panic(vu.rt.NewGoError(err))
+	}
+	if !isNullish(mode) && mode.String() == "b" {
+		return vu.rt.ToValue(vu.rt.NewArrayBuffer(b))
+	}
+	return vu.rt.ToValue(string(b))
+}
+
+func (vu *VU) console() *sobek.Object {
+	o := vu.rt.NewObject()
+	logAt := func(level slog.Level) func(sobek.FunctionCall) sobek.Value {
+		return func(call sobek.FunctionCall) sobek.Value {
+			parts := make([]string, len(call.Arguments))
+			for i, a := range call.Arguments {
+				parts[i] = vu.stringify(a)
+			}
+			vu.runner.Logger.Log(context.Background(), level, strings.Join(parts, " "), "source", "console")
+			return sobek.Undefined()
+		}
+	}
+	_ = o.Set("log", logAt(slog.LevelInfo))
+	_ = o.Set("info", logAt(slog.LevelInfo))
+	_ = o.Set("debug", logAt(slog.LevelDebug))
+	_ = o.Set("warn", logAt(slog.LevelWarn))
+	_ = o.Set("error", logAt(slog.LevelError))
+	return o
+}
+
+// stringify renders a console argument: objects as JSON, like k6 does.
+func (vu *VU) stringify(v sobek.Value) string {
+	if o, ok := v.(*sobek.Object); ok {
+		if _, isFn := sobek.AssertFunction(v); !isFn && o.ClassName() != "Error" {
+			if b, err := json.Marshal(o.Export()); err == nil {
+				return string(b)
+			}
+		}
+	}
+	return v.String()
+}
+
+// runProtected runs f and turns a JS exception, an interrupt or a Go panic into an error
+// (with the JS stack), so nothing a script does can crash the process.
+func (vu *VU) runProtected(f func() (sobek.Value, error)) (v sobek.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v\n%s", r, debug.Stack())
+		}
+	}()
+	v, err = f()
+	var ex *sobek.Exception
+	if errors.As(err, &ex) {
+		err = &ScriptError{Msg: ex.Error(), Stack: ex.String()}
+	}
+	return v, err
+}
+
+// ScriptError is an exception the script threw, with its stack in the script's own lines.
+type ScriptError struct {
+	Msg, Stack string
+}
+
+func (e *ScriptError) Error() string { return e.Stack }
+
+// ErrInterrupted is returned when a run is stopped hard while the script runs.
+var ErrInterrupted = execution.ErrInterrupted
+
+// Activate prepares the VU to run for a scenario: its tags, and the setup data as this VU's
+// own copy.
+func (vu *VU) Activate(tags *metrics.TagSet, setupJSON string) error {
+	vu.state = &modules.State{VUID: vu.ID, Iteration: vu.iteration, Tags: tags, Samples: vu.runner.Samples, Logger: vu.runner.Logger}
+	if setupJSON != vu.setupJSON || vu.setupData == nil {
+		vu.setupJSON = setupJSON
+		vu.setupData = sobek.Undefined()
+		if setupJSON != "" {
+			var data any
+			if err := json.Unmarshal([]byte(setupJSON), &data); err != nil {
+				return fmt.Errorf("setup data: %w", err)
+			}
+			vu.setupData = vu.rt.ToValue(data)
+		}
+	}
+	return nil
+}
+
+// Call runs the exported function name with args under ctx: a cancelled ctx interrupts the
+// script. It returns the function's value.
+func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek.Value, error) {
+	fn, ok := sobek.AssertFunction(vu.exports.Get(name))
+	if !ok {
+		return nil, fmt.Errorf("the script exports no function %q", name)
+	}
+	if ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
+	vu.ctx = ctx
+	stop := context.AfterFunc(ctx, func() { vu.rt.Interrupt(ErrInterrupted) })
+	v, err := vu.runProtected(func() (sobek.Value, error) { return fn(sobek.Undefined(), args...) })
+	if !stop() {
+		// The interrupt may have fired after the function returned: clear it for the next call.
+		vu.rt.ClearInterrupt()
+	}
+	vu.ctx = vu.lifetime
+	var ie *sobek.InterruptedError
+	if errors.As(err, &ie) {
+		err = ErrInterrupted
+	}
+	return v, err
+}
+
+// Iteration runs one iteration of the exported function exec and measures it. It returns
+// the script's exception, if any; ErrInterrupted when ctx stopped it (not counted).
+func (vu *VU) Iteration(ctx context.Context, exec string) error {
+	rt := vu.rt
+	st := vu.state
+	st.Iteration = vu.iteration
+	_ = rt.Set("__ITER", vu.iteration)
+	vu.iteration++
+	start := time.Now()
+	_, err := vu.Call(ctx, exec, vu.setupData)
+	if errors.Is(err, ErrInterrupted) {
+		return err
+	}
+	end := time.Now()
+	bm := vu.runner.Builtin
+	failed := 0.0
+	if err != nil {
+		failed = 1
+		vu.runner.reportException(err, vu.ID, st.Iteration)
+	}
+	metrics.PushIfNotDone(vu.lifetime, st.Samples, metrics.Samples{
+		{Metric: bm.IterationDuration, Tags: st.Tags, Time: end, Value: float64(end.Sub(start)) / float64(time.Millisecond)},
+		{Metric: bm.Iterations, Tags: st.Tags, Time: end, Value: 1},
+		{Metric: bm.IterationFailed, Tags: st.Tags, Time: end, Value: failed},
+	})
+	return err
+}
