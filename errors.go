@@ -81,6 +81,9 @@ func describe(err error, t Target) error {
 		if code == "Neo.ClientError.Security.Unauthorized" {
 			msg = "authentication failed: wrong user name or password"
 		}
+		if code == "Neo.ClientError.Security.AuthenticationRateLimit" {
+			msg = "authentication refused: too many failed attempts, the server locked this user for a few seconds"
+		}
 	} else if code == CodeConnectivity {
 		msg = "cannot reach the server at " + t.URI() + ": " + msg
 	}

@@ -141,6 +141,10 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	defer cancel()
 	lease, err := mi.root.pool.Acquire(ctx, target, opts.Password, opts.Settings)
 	if err != nil {
+		var qe *QueryError
+		if opts.Password == "" && errors.As(err, &qe) && qe.Code == "Neo.ClientError.Security.Unauthorized" {
+			err = fmt.Errorf("%w; no password was given (is NEO4J_PASSWORD set?)", err)
+		}
 		throw(rt, err)
 	}
 	c := &Client{
@@ -446,8 +450,16 @@ func (c *Client) resultObject(rt *sobek.Runtime, out outcome) *sobek.Object {
 	_ = res.Set("keys", rt.NewArray(keys...))
 	_ = res.Set("count", len(out.records))
 	_ = res.Set("duration", ms(out.elapsed))
-	if out.summary != nil {
-		_ = res.Set("summary", summaryObject(rt, out.summary))
+	if sum := out.summary; sum != nil {
+		// Built on first use: most iterations never read it.
+		var cached *sobek.Object
+		getter := rt.ToValue(func() *sobek.Object {
+			if cached == nil {
+				cached = summaryObject(rt, sum)
+			}
+			return cached
+		})
+		_ = res.DefineAccessorProperty("summary", getter, nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
 	}
 	return res
 }

@@ -6,9 +6,9 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
-// moduleTable is the one place where import paths meet modules. A new table, with new root
+// ModuleTable is the one place where import paths meet modules. A new table, with new root
 // modules, is made for every run.
-func moduleTable() map[string]modules.Module {
+func ModuleTable() map[string]modules.Module {
 	return map[string]modules.Module{
 		"k6":         k6mod.New(),
 		"k6/x/neo4j": neo4j.New(),

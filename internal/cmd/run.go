@@ -85,8 +85,12 @@ func (r *testRun) run(color bool) int {
 	if r.builtin, err = builtin.Register(r.registry); err != nil {
 		return r.fail(ExitRuntimeError, "%v", err)
 	}
-	r.engine = engine.New(4096)
-	r.modules = moduleTable()
+	r.engine = engine.New(1 << 16)
+	if r.gs.Modules != nil {
+		r.modules = r.gs.Modules()
+	} else {
+		r.modules = ModuleTable()
+	}
 	defer r.closeModules()
 	r.runner, err = js.NewRunner(bundle, r.modules, r.registry, r.builtin, r.env, r.logger, r.engine.In())
 	if err != nil {

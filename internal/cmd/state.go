@@ -6,6 +6,8 @@ package cmd
 import (
 	"io"
 	"os"
+
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
 // Exit codes, as k6 uses them.
@@ -30,6 +32,9 @@ type GlobalState struct {
 	StdoutTTY bool
 	// Signals delivers Ctrl-C / SIGTERM; nil means none will come.
 	Signals <-chan os.Signal
+	// Modules makes the import table for a run; nil means the standard one. Tests inject
+	// modules whose driver factory counts.
+	Modules func() map[string]modules.Module
 }
 
 // EnvMap turns os.Environ-style pairs into a map.

@@ -204,9 +204,7 @@ func (o Options) Resolve() (Options, error) {
 	sort.Strings(names)
 	for _, n := range names {
 		s := o.Scenarios[n]
-		if err := s.fillAndValidate(n); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, s.fillAndValidate(n)...)
 		o.Scenarios[n] = s
 	}
 	for _, st := range o.SummaryTrendStats {

@@ -1,7 +1,6 @@
 package options
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -74,7 +73,7 @@ func (s *Scenario) set() map[string]bool {
 func i64(v int64) *int64            { return &v }
 func dur(d time.Duration) *Duration { x := Duration(d); return &x }
 
-func (s *Scenario) fillAndValidate(name string) error {
+func (s *Scenario) fillAndValidate(name string) []error {
 	var errs []error
 	bad := func(field string, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("scenario %q, option %q: %s", name, field, fmt.Sprintf(format, args...)))
@@ -85,7 +84,7 @@ func (s *Scenario) fillAndValidate(name string) error {
 	fields, ok := executorFields[s.Executor]
 	if !ok {
 		bad("executor", "%q is not an executor; use one of shared-iterations, per-vu-iterations, constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate, externally-controlled", s.Executor)
-		return errors.Join(errs...)
+		return errs
 	}
 	allowed := map[string]bool{}
 	for _, f := range fields {
@@ -196,7 +195,7 @@ func (s *Scenario) fillAndValidate(name string) error {
 			bad("tags", "an empty tag name (value %q)", v)
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // PeakVUs is the most VUs the scenario can use at once.

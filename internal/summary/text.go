@@ -26,13 +26,13 @@ type Threshold struct {
 
 // Report is everything the text summary shows.
 type Report struct {
-	Metrics    []engine.MetricValues
-	Checks     []engine.Check
-	Queries    []engine.QueryRow
-	Thresholds map[string][]Threshold // by metric (or submetric) name
-	TrendStats []string
-	Exceptions []ExceptionCount
-	Elapsed    time.Duration
+	Metrics     []engine.MetricValues
+	Checks      []engine.Check
+	Queries     []engine.QueryRow
+	Thresholds  map[string][]Threshold // by metric (or submetric) name
+	TrendStats  []string
+	Exceptions  []ExceptionCount
+	Elapsed     time.Duration
 	Interrupted string // why the run ended early, if it did
 }
 
