@@ -1,0 +1,102 @@
+// Package examples_test runs every example script end to end: the real binary, a real
+// Neo4j, the output a user would read.
+package examples_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "xk6-neo4j-examples")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "xk6-neo4j")
+	build := exec.Command("go", "build", "-o", binary, "../cmd/xk6-neo4j")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		os.Exit(2)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type run struct {
+	stdout, stderr string
+	code           int
+}
+
+func runExample(t *testing.T, srv testenv.Neo4j, script string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(binary, append(append([]string{"run"}, args...), script)...)
+	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI, "NEO4J_USER=neo4j", "NEO4J_PASSWORD="+srv.Password)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	r := run{out.String(), errb.String(), code}
+	if strings.Contains(r.stdout+r.stderr, srv.Password) {
+		t.Fatalf("the password appears in the output of %s", script)
+	}
+	return r
+}
+
+func count(t *testing.T, out, metric string) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(metric) + `\.+: (\d+)\s`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no %s in the summary:\n%s", metric, out)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func TestExamplesHello(t *testing.T) {
+	srv := testenv.RequireNeo4j(t)
+	r := runExample(t, srv, "hello.js")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	iters := count(t, r.stdout, "iterations")
+	if iters < 50 {
+		t.Fatalf("only %d iterations in 10 s with 10 VUs:\n%s", iters, r.stdout)
+	}
+	// Each iteration reads once and writes once; setup writes once more.
+	if q := count(t, r.stdout, "neo4j_queries"); q != 2*iters+1 {
+		t.Fatalf("neo4j_queries %d, want 2 x %d iterations + 1 (setup)", q, iters)
+	}
+	for _, want := range []string{
+		"10 looping VUs for 10s",
+		"✓ found the person",
+		"neo4j_query_duration",
+		"neo4j_query_failed......",
+		"0.00% 0 out of",
+		"person-by-id", "count-visit", "seed-people",
+		"iteration_duration",
+		"vus_max",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("stdout:\n%s", r.stdout)
+	}
+}
