@@ -169,7 +169,16 @@ type Client struct {
 
 	mu       sync.Mutex
 	closed   bool
+	inTx     string // "writeTx" while a transaction function runs: nested calls would deadlock
 	sessions map[string]neo4j.SessionWithContext
+}
+
+// refuseNested stops db.read() & co. inside readTx/writeTx, which would wait for the
+// transaction that waits for them.
+func (c *Client) refuseNested(rt *sobek.Runtime, fn string) {
+	if c.inTx != "" {
+		throw(rt, fmt.Errorf("neo4j: %s() cannot be called inside %s(); use tx.run() there", fn, c.inTx))
+	}
 }
 
 func (c *Client) jsObject(rt *sobek.Runtime) *sobek.Object {
@@ -177,7 +186,13 @@ func (c *Client) jsObject(rt *sobek.Runtime) *sobek.Object {
 	_ = o.Set("read", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeRead) })
 	_ = o.Set("write", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeWrite) })
 	_ = o.Set("run", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeAuto) })
-	_ = o.Set("close", func(sobek.FunctionCall) sobek.Value { c.close(); return sobek.Undefined() })
+	_ = o.Set("readTx", func(call sobek.FunctionCall) sobek.Value { return c.tx(call, modeRead) })
+	_ = o.Set("writeTx", func(call sobek.FunctionCall) sobek.Value { return c.tx(call, modeWrite) })
+	_ = o.Set("close", func(sobek.FunctionCall) sobek.Value {
+		c.refuseNested(rt, "close")
+		c.close()
+		return sobek.Undefined()
+	})
 	_ = o.Set("identity", c.identity)
 	_ = o.Set("database", c.database)
 	return o
@@ -213,7 +228,7 @@ type callOptions struct {
 	metadata map[string]any
 }
 
-func parseCallOptions(v sobek.Value, fn string) (callOptions, error) {
+func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions, error) {
 	var o callOptions
 	if isUndefined(v) {
 		return o, nil
@@ -234,15 +249,7 @@ func parseCallOptions(v sobek.Value, fn string) (callOptions, error) {
 		case "timeout":
 			o.timeout, err = optDuration(val)
 		case "metadata":
-			if m, ok := val.Export().(map[string]any); ok {
-				var conv any
-				conv, err = fromJS(m, "metadata", 0)
-				if err == nil {
-					o.metadata = conv.(map[string]any)
-				}
-			} else {
-				err = fmt.Errorf("want an object, got %s", describeJS(val))
-			}
+			o.metadata, err = paramsFromJS(rt, val)
 		default:
 			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata"}))
 		}
@@ -303,14 +310,15 @@ func (c *Client) query(call sobek.FunctionCall, mode queryMode) sobek.Value {
 	if state == nil {
 		throw(rt, fmt.Errorf("neo4j: %s() cannot be called in the init context; call it in default(), setup() or teardown()", fn))
 	}
+	c.refuseNested(rt, fn)
 	cypher := call.Argument(0)
 	if isUndefined(cypher) {
 		throw(rt, fmt.Errorf("neo4j: %s() needs a Cypher query as its first argument", fn))
 	}
-	params, err := paramsFromJS(call.Argument(1))
+	params, err := paramsFromJS(rt, call.Argument(1))
 	if err == nil {
 		var opts callOptions
-		opts, err = parseCallOptions(call.Argument(2), fn)
+		opts, err = parseCallOptions(rt, call.Argument(2), fn)
 		if err == nil {
 			out := c.execute(state, mode, cypher.String(), params, opts)
 			if out.err == nil {
@@ -323,59 +331,64 @@ func (c *Client) query(call sobek.FunctionCall, mode queryMode) sobek.Value {
 	return nil
 }
 
+// collect reads a result into o: keys, every record, the summary.
+func (o *outcome) collect(ctx context.Context) func(neo4j.ResultWithContext, error) error {
+	return func(r neo4j.ResultWithContext, err error) error {
+		if err != nil {
+			return err
+		}
+		if o.keys, err = r.Keys(); err != nil {
+			return err
+		}
+		if o.records, err = r.Collect(ctx); err != nil {
+			return err
+		}
+		o.summary, err = r.Consume(ctx)
+		return err
+	}
+}
+
+// measure times run, which fills an outcome.
+func (c *Client) measure(_ context.Context, run func(*outcome) error) outcome {
+	var out outcome
+	start := time.Now()
+	out.err = run(&out)
+	out.elapsed = time.Since(start)
+	return out
+}
+
 func (c *Client) execute(state *modules.State, mode queryMode, cypher string, params map[string]any, opts callOptions) outcome {
 	db := c.database
 	if opts.database != "" {
 		db = opts.database
 	}
-	ctx := c.vu.Context()
-	if opts.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, opts.timeout)
-		defer cancel()
-	}
-	var txOpts []func(*neo4j.TransactionConfig)
-	if opts.timeout > 0 {
-		txOpts = append(txOpts, neo4j.WithTxTimeout(opts.timeout))
-	}
-	if opts.metadata != nil {
-		txOpts = append(txOpts, neo4j.WithTxMetadata(opts.metadata))
-	}
+	ctx, cancel := c.callContext(opts)
+	defer cancel()
+	txOpts := c.txOptions(opts)
 
 	c.mu.Lock()
-	start := time.Now()
 	var out outcome
 	if c.closed {
 		out.err = &QueryError{Code: CodeUsage, Identity: c.identity, Msg: "the client is closed", Err: ErrPoolClosed}
 	} else {
 		s := c.session(db)
-		collect := func(r neo4j.ResultWithContext, err error) error {
-			if err != nil {
+		out = c.measure(ctx, func(o *outcome) error {
+			switch mode {
+			case modeAuto:
+				return o.collect(ctx)(s.Run(ctx, cypher, params, txOpts...))
+			case modeRead:
+				_, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+					return nil, o.collect(ctx)(tx.Run(ctx, cypher, params))
+				}, txOpts...)
+				return err
+			default:
+				_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+					return nil, o.collect(ctx)(tx.Run(ctx, cypher, params))
+				}, txOpts...)
 				return err
 			}
-			if out.keys, err = r.Keys(); err != nil {
-				return err
-			}
-			if out.records, err = r.Collect(ctx); err != nil {
-				return err
-			}
-			out.summary, err = r.Consume(ctx)
-			return err
-		}
-		switch mode {
-		case modeAuto:
-			out.err = collect(s.Run(ctx, cypher, params, txOpts...))
-		case modeRead:
-			_, out.err = s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-				return nil, collect(tx.Run(ctx, cypher, params))
-			}, txOpts...)
-		case modeWrite:
-			_, out.err = s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-				return nil, collect(tx.Run(ctx, cypher, params))
-			}, txOpts...)
-		}
+		})
 	}
-	out.elapsed = time.Since(start)
 	c.mu.Unlock()
 	if out.err != nil {
 		out.err = describe(out.err, c.target)

@@ -1,9 +1,11 @@
 package neo4j
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -14,7 +16,10 @@ import (
 // to JS as BigInt so nothing is lost.
 const maxSafeInt = 1<<53 - 1
 
-// toJS converts a value from a Neo4j record into a plain JS value.
+// toJS converts a value from a Neo4j record into a JS value: null, booleans, strings and
+// floats as themselves; integers as numbers up to 2^53-1 and BigInt beyond; byte arrays as
+// ArrayBuffer; lists as arrays; maps as objects; nodes, relationships and paths as plain
+// objects; temporal and spatial values as the types in types.go.
 func toJS(rt *sobek.Runtime, v any) sobek.Value {
 	switch v := v.(type) {
 	case nil:
@@ -71,12 +76,9 @@ func toJS(rt *sobek.Runtime, v any) sobek.Value {
 		_ = o.Set("nodes", rt.NewArray(nodes...))
 		_ = o.Set("relationships", rt.NewArray(rels...))
 		return o
-	case time.Time:
-		return rt.ToValue(v.Format(time.RFC3339Nano))
-	case fmt.Stringer:
-		// Temporal and spatial types render as Cypher literals until they get their own
-		// JS representation.
-		return rt.ToValue(v.String())
+	}
+	if ours, ok := fromDriver(v); ok {
+		return rt.ToValue(ours)
 	}
 	return rt.ToValue(fmt.Sprint(v))
 }
@@ -89,58 +91,152 @@ func mapToJS(rt *sobek.Runtime, m map[string]any) *sobek.Object {
 	return o
 }
 
-// fromJS converts a query parameter from JS: integral numbers become integers, others
-// floats; arrays, objects, Dates, typed arrays and BigInts convert as their kind says.
-// Functions and symbols cannot be sent; the error names the path to them.
-func fromJS(v any, path string, depth int) (any, error) {
-	if depth > 64 {
-		return nil, fmt.Errorf("parameter %s: nested too deeply (a cyclic object?)", path)
+// ErrParameter wraps every parameter that cannot be sent; the message names its path
+// (`params.items[2].when`).
+var ErrParameter = errors.New("invalid query parameter")
+
+// paramConverter turns JS parameters into driver values. The rule for numbers: an integral
+// number becomes a Cypher INTEGER, any other a FLOAT; neo4j.float(x) forces a FLOAT and a
+// BigInt (or neo4j.int("...")) gives an INTEGER beyond 2^53.
+type paramConverter struct {
+	rt   *sobek.Runtime
+	path []*sobek.Object // objects on the way down, to catch cycles
+}
+
+func (c *paramConverter) fail(path, format string, args ...any) error {
+	return fmt.Errorf("%w %s: %s", ErrParameter, path, fmt.Sprintf(format, args...))
+}
+
+func (c *paramConverter) convert(v sobek.Value, path string) (any, error) {
+	if v == nil || sobek.IsUndefined(v) || sobek.IsNull(v) {
+		return nil, nil
 	}
-	switch v := v.(type) {
-	case nil, bool, string, int64, time.Time:
-		return v, nil
-	case float64:
-		if v == math.Trunc(v) && math.Abs(v) <= maxSafeInt {
-			return int64(v), nil
+	if _, ok := v.(*sobek.Symbol); ok {
+		return nil, c.fail(path, "a symbol cannot be sent to Neo4j")
+	}
+	obj, isObj := v.(*sobek.Object)
+	if !isObj {
+		switch x := v.Export().(type) {
+		case int64, bool, string:
+			return x, nil
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) <= maxSafeInt {
+				return int64(x), nil
+			}
+			return x, nil
+		case *big.Int:
+			if !x.IsInt64() {
+				return nil, c.fail(path, "BigInt %s does not fit a 64-bit integer", x)
+			}
+			return x.Int64(), nil
 		}
-		return v, nil
-	case *big.Int:
-		if !v.IsInt64() {
-			return nil, fmt.Errorf("parameter %s: BigInt %s does not fit a 64-bit integer", path, v)
+		return nil, c.fail(path, "a %s cannot be sent to Neo4j", v.ExportType())
+	}
+	if _, isFn := sobek.AssertFunction(v); isFn {
+		return nil, c.fail(path, "a function cannot be sent to Neo4j")
+	}
+	for _, o := range c.path {
+		if o == obj {
+			return nil, c.fail(path, "the object refers to itself (a cycle)")
 		}
-		return v.Int64(), nil
+	}
+	c.path = append(c.path, obj)
+	defer func() { c.path = c.path[:len(c.path)-1] }()
+
+	switch x := obj.Export().(type) {
+	case time.Time: // a JS Date: a DATETIME in UTC, to the millisecond
+		return x.UTC(), nil
 	case []byte:
-		return v, nil
+		return append([]byte(nil), x...), nil
 	case sobek.ArrayBuffer:
-		return append([]byte(nil), v.Bytes()...), nil
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			c, err := fromJS(x, fmt.Sprintf("%s[%d]", path, i), depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = c
+		return append([]byte(nil), x.Bytes()...), nil
+	case []int8, []int16, []int32, []uint16, []uint32, []int64, []uint64:
+		return typedInts(x), nil
+	case []float32, []float64:
+		return typedFloats(x), nil
+	case Date, LocalTime, Time, LocalDateTime, DateTime, Duration, Point2D, Point3D, Float:
+		d, err := toDriver(x)
+		if err != nil {
+			return nil, c.fail(path, "%v", err)
 		}
-		return out, nil
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, x := range v {
-			c, err := fromJS(x, path+"."+k, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = c
-		}
-		return out, nil
-	case func(sobek.FunctionCall) sobek.Value:
-		return nil, fmt.Errorf("parameter %s: a function cannot be sent to Neo4j", path)
+		return d, nil
 	}
-	return nil, fmt.Errorf("parameter %s: a %T cannot be sent to Neo4j", path, v)
+	if obj.ClassName() == "Array" {
+		n := int(obj.Get("length").ToInteger())
+		out := make([]any, n)
+		for i := range n {
+			el, err := c.convert(obj.Get(strconv.Itoa(i)), fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = el
+		}
+		return out, nil
+	}
+	keys := obj.Keys()
+	out := make(map[string]any, len(keys))
+	for _, k := range keys {
+		el, err := c.convert(obj.Get(k), path+"."+k)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = el
+	}
+	return out, nil
+}
+
+func typedInts(v any) []any {
+	var out []any
+	switch x := v.(type) {
+	case []int8:
+		for _, n := range x {
+			out = append(out, int64(n))
+		}
+	case []int16:
+		for _, n := range x {
+			out = append(out, int64(n))
+		}
+	case []int32:
+		for _, n := range x {
+			out = append(out, int64(n))
+		}
+	case []uint16:
+		for _, n := range x {
+			out = append(out, int64(n))
+		}
+	case []uint32:
+		for _, n := range x {
+			out = append(out, int64(n))
+		}
+	case []int64:
+		for _, n := range x {
+			out = append(out, n)
+		}
+	case []uint64:
+		for _, n := range x {
+			out = append(out, int64(n))
+		}
+	}
+	return out
+}
+
+func typedFloats(v any) []any {
+	var out []any
+	switch x := v.(type) {
+	case []float32:
+		for _, f := range x {
+			out = append(out, float64(f))
+		}
+	case []float64:
+		for _, f := range x {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // paramsFromJS converts a call's parameter object.
-func paramsFromJS(v sobek.Value) (map[string]any, error) {
+func paramsFromJS(rt *sobek.Runtime, v sobek.Value) (map[string]any, error) {
 	if isUndefined(v) {
 		return nil, nil
 	}
@@ -148,17 +244,14 @@ func paramsFromJS(v sobek.Value) (map[string]any, error) {
 	if !ok || obj.ClassName() == "Array" {
 		return nil, fmt.Errorf("%w: query parameters must be an object, got %s", ErrInvalidOption, describeJS(v))
 	}
-	out := make(map[string]any, len(obj.Keys()))
-	for _, k := range obj.Keys() {
-		x := obj.Get(k)
-		if _, isSym := x.(*sobek.Symbol); isSym {
-			return nil, fmt.Errorf("parameter %s: a symbol cannot be sent to Neo4j", k)
-		}
-		c, err := fromJS(x.Export(), k, 0)
-		if err != nil {
-			return nil, err
-		}
-		out[k] = c
+	c := &paramConverter{rt: rt}
+	out, err := c.convert(obj, "params")
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	m, ok := out.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w: query parameters must be a plain object, got %s", ErrInvalidOption, describeJS(v))
+	}
+	return m, nil
 }
