@@ -25,6 +25,18 @@ type Target struct {
 
 var knownSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
+// checkTLS matches the CA file option to the scheme: a CA file only means something when
+// the scheme verifies certificates.
+func checkTLS(t Target, s Settings) error {
+	if s.CAFile == "" {
+		return nil
+	}
+	if !strings.HasSuffix(t.Scheme, "+s") {
+		return fmt.Errorf("%w \"caFile\" in connect(): it needs a scheme that verifies certificates (bolt+s:// or neo4j+s://), not %s://", ErrInvalidOption, t.Scheme)
+	}
+	return nil
+}
+
 // ParseTarget checks a connection URI such as bolt://127.0.0.1:7687 and pairs it with user.
 // The port defaults to 7687. A password inside the URI is refused, so it cannot leak into
 // tags or messages.
@@ -87,6 +99,9 @@ type Settings struct {
 	MaxConnectionLifetime        time.Duration `js:"maxConnectionLifetime"`
 	FetchSize                    int           `js:"fetchSize"`
 	UserAgent                    string        `js:"userAgent"`
+	// CAFile is a PEM file of certificate authorities to trust for bolt+s:// and neo4j+s://
+	// instead of the system's.
+	CAFile string `js:"caFile"`
 }
 
 // DefaultSettings are tuned for load tests rather than applications: a failing or saturated
@@ -151,6 +166,8 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 			s.MaxConnectionLifetime, err = optDuration(val)
 		case "userAgent":
 			s.UserAgent, err = optString(val)
+		case "caFile":
+			s.CAFile, err = optString(val)
 		default:
 			err = fmt.Errorf("unknown option%s", suggest(k, connectOptionNames))
 		}
@@ -163,7 +180,7 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 
 var connectOptionNames = []string{"user", "password", "database", "maxConnectionPoolSize", "fetchSize",
 	"connectionAcquisitionTimeout", "connectionTimeout", "maxTransactionRetryTime",
-	"maxConnectionLifetime", "userAgent"}
+	"maxConnectionLifetime", "userAgent", "caFile"}
 
 // suggest names the closest known option, so a typo points at its fix.
 func suggest(name string, known []string) string {

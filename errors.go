@@ -17,6 +17,7 @@ const (
 	CodePoolExhausted = "pool_exhausted"
 	CodeUsage         = "usage"
 	CodeCanceled      = "canceled"
+	CodeTLS           = "tls"
 	CodeUnknown       = "unknown"
 )
 
@@ -51,6 +52,9 @@ func errorCode(err error) string {
 		if isAcquisitionTimeout(err) {
 			return CodePoolExhausted
 		}
+		if isTLS(err) {
+			return CodeTLS
+		}
 		return CodeConnectivity
 	case errors.As(err, &usage):
 		return CodeUsage
@@ -65,6 +69,12 @@ func errorCode(err error) string {
 func isAcquisitionTimeout(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "acquisition timeout") || strings.Contains(s, "Timeout while waiting for connection")
+}
+
+// isTLS spots a failed TLS handshake or certificate check in a connectivity error.
+func isTLS(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "x509:") || strings.Contains(s, "tls:")
 }
 
 // describe turns a driver error into a QueryError naming the target's identity.
@@ -86,6 +96,8 @@ func describe(err error, t Target) error {
 		}
 	} else if code == CodeConnectivity {
 		msg = "cannot reach the server at " + t.URI() + ": " + msg
+	} else if code == CodeTLS {
+		msg = "TLS with " + t.URI() + " failed (is the certificate trusted? bolt+ssc:// accepts self-signed ones, caFile names a CA): " + msg
 	}
 	return &QueryError{Code: code, Identity: t.Identity(), Msg: msg, Err: err}
 }

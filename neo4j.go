@@ -15,9 +15,11 @@ package neo4j
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -70,13 +72,21 @@ func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	mi := &ModuleInstance{root: r, vu: vu}
 	rt := vu.Runtime()
 	mi.exports = rt.NewObject()
+	intFn, floatFn, types := mi.helpers(rt)
 	_ = mi.exports.Set("connect", mi.connect)
+	_ = mi.exports.Set("int", intFn)
+	_ = mi.exports.Set("float", floatFn)
+	_ = mi.exports.Set("types", types)
 	return mi
 }
 
 // Exports implements modules.Instance.
 func (mi *ModuleInstance) Exports() modules.Exports {
-	return modules.Exports{Default: mi.exports, Named: map[string]any{"connect": mi.exports.Get("connect")}}
+	named := map[string]any{}
+	for _, k := range mi.exports.Keys() {
+		named[k] = mi.exports.Get(k)
+	}
+	return modules.Exports{Default: mi.exports, Named: named}
 }
 
 func (r *RootModule) metricsFor(vu modules.VU) (*moduleMetrics, error) {
@@ -94,6 +104,17 @@ func (r *RootModule) metricsFor(vu modules.VU) (*moduleMetrics, error) {
 // NewDriver makes a real driver with settings for load testing: notifications and telemetry
 // off, retries capped.
 func NewDriver(t Target, password string, s Settings) (neo4j.DriverWithContext, error) {
+	var roots *x509.CertPool
+	if s.CAFile != "" {
+		pem, err := os.ReadFile(s.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("%w \"caFile\": %w", ErrInvalidOption, err)
+		}
+		roots = x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%w \"caFile\": %s holds no PEM certificate", ErrInvalidOption, s.CAFile)
+		}
+	}
 	return neo4j.NewDriverWithContext(t.URI(), neo4j.BasicAuth(t.User, password, ""), func(c *config.Config) {
 		c.MaxConnectionPoolSize = s.MaxConnectionPoolSize
 		c.ConnectionAcquisitionTimeout = s.ConnectionAcquisitionTimeout
@@ -104,18 +125,25 @@ func NewDriver(t Target, password string, s Settings) (neo4j.DriverWithContext, 
 		c.UserAgent = s.UserAgent
 		c.NotificationsMinSeverity = notifications.DisabledLevel
 		c.TelemetryDisabled = true
+		if roots != nil {
+			c.RootCAs = roots
+		}
 	})
 }
 
 // throw raises err as a JS exception: an Error with `name`, `code` and `message`.
 func throw(rt *sobek.Runtime, err error) {
+	panic(jsError(rt, err))
+}
+
+func jsError(rt *sobek.Runtime, err error) *sobek.Object {
 	ex := rt.NewGoError(err)
 	var qe *QueryError
 	if errors.As(err, &qe) {
 		_ = ex.Set("name", "Neo4jError")
 		_ = ex.Set("code", qe.Code)
 	}
-	panic(ex)
+	return ex
 }
 
 // connect(uri, options) returns a client for one identity.
@@ -134,6 +162,9 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		throw(rt, err)
 	}
 	target, err := ParseTarget(uri.String(), opts.User)
+	if err == nil {
+		err = checkTLS(target, opts.Settings)
+	}
 	if err != nil {
 		throw(rt, err)
 	}
@@ -150,7 +181,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	c := &Client{
 		vu: mi.vu, lease: lease, target: target, metrics: m,
 		database: opts.Database, identity: target.Identity(),
-		sessions: make(map[string]neo4j.SessionWithContext),
+		sessions: make(map[sessionKey]neo4j.SessionWithContext), settings: opts.Settings,
 	}
 	// The end of the VU gives the lease back even if the script never calls close().
 	context.AfterFunc(mi.vu.Lifetime(), c.close)
@@ -170,7 +201,8 @@ type Client struct {
 	mu       sync.Mutex
 	closed   bool
 	inTx     string // "writeTx" while a transaction function runs: nested calls would deadlock
-	sessions map[string]neo4j.SessionWithContext
+	sessions map[sessionKey]neo4j.SessionWithContext
+	settings Settings
 }
 
 // refuseNested stops db.read() & co. inside readTx/writeTx, which would wait for the
@@ -205,9 +237,9 @@ func (c *Client) close() {
 		return
 	}
 	c.closed = true
-	for db, s := range c.sessions {
+	for k, s := range c.sessions {
 		_ = s.Close(context.Background())
-		delete(c.sessions, db)
+		delete(c.sessions, k)
 	}
 	c.lease.Release()
 }
@@ -368,25 +400,20 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 
 	c.mu.Lock()
 	var out outcome
+	attempts := 0
 	if c.closed {
 		out.err = &QueryError{Code: CodeUsage, Identity: c.identity, Msg: "the client is closed", Err: ErrPoolClosed}
 	} else {
-		s := c.session(db)
 		out = c.measure(ctx, func(o *outcome) error {
-			switch mode {
-			case modeAuto:
-				return o.collect(ctx)(s.Run(ctx, cypher, params, txOpts...))
-			case modeRead:
-				_, err := s.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-					return nil, o.collect(ctx)(tx.Run(ctx, cypher, params))
-				}, txOpts...)
-				return err
-			default:
-				_, err := s.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-					return nil, o.collect(ctx)(tx.Run(ctx, cypher, params))
-				}, txOpts...)
-				return err
+			if mode == modeAuto {
+				return o.collect(ctx)(c.session(db, mode).Run(ctx, cypher, params, txOpts...))
 			}
+			var err error
+			attempts, err = c.runManaged(ctx, db, mode, c.settings.MaxTransactionRetryTime, txOpts, func(tx neo4j.ExplicitTransaction) error {
+				*o = outcome{}
+				return o.collect(ctx)(tx.Run(ctx, cypher, params))
+			})
+			return err
 		})
 	}
 	c.mu.Unlock()
@@ -394,17 +421,32 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 		out.err = describe(out.err, c.target)
 	}
 	c.emit(state, mode, db, cypher, opts.tags, out)
+	if attempts > 1 {
+		c.emitRetries(state, mode, db, opts.tags, attempts-1)
+	}
 	return out
 }
 
-// session returns the client's session for db, opening it on first use. Reusing one
-// session per VU and database avoids the per-call session set-up and clean-up the driver
-// would otherwise do (see bench/).
-func (c *Client) session(db string) neo4j.SessionWithContext {
-	s, ok := c.sessions[db]
+// sessionKey is one of a client's sessions: per database and access mode (the mode routes
+// reads to readers in a cluster).
+type sessionKey struct {
+	db   string
+	read bool
+}
+
+// session returns the client's session for db and mode, opening it on first use. Reusing
+// one session per VU avoids the per-call session set-up and clean-up the driver would
+// otherwise do (see bench/).
+func (c *Client) session(db string, mode queryMode) neo4j.SessionWithContext {
+	k := sessionKey{db, mode == modeRead}
+	s, ok := c.sessions[k]
 	if !ok {
-		s = c.lease.Driver().NewSession(context.Background(), neo4j.SessionConfig{DatabaseName: db})
-		c.sessions[db] = s
+		am := neo4j.AccessModeWrite
+		if k.read {
+			am = neo4j.AccessModeRead
+		}
+		s = c.lease.Driver().NewSession(context.Background(), neo4j.SessionConfig{DatabaseName: db, AccessMode: am})
+		c.sessions[k] = s
 	}
 	return s
 }

@@ -48,13 +48,11 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 	}
 	c.inTx = fnName
 	defer func() { c.inTx = "" }()
-	attempts := 0
 	var result sobek.Value
-	var jsErr error // an exception the script threw (not a query failure): not retried
 	start := time.Now()
-	work := func(tx neo4j.ManagedTransaction) (any, error) {
-		attempts++
-		var lastQueryErr error
+	work := func(tx neo4j.ExplicitTransaction) error {
+		var lastQueryErr *QueryError
+		var lastThrown *sobek.Object
 		txObj := rt.NewObject()
 		_ = txObj.Set("run", func(call sobek.FunctionCall) sobek.Value {
 			cypher := call.Argument(0)
@@ -72,46 +70,39 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 			out := c.measure(ctx, func(o *outcome) error { return o.collect(ctx)(tx.Run(ctx, cypher.String(), params)) })
 			if out.err != nil {
 				out.err = describe(out.err, c.target)
-				lastQueryErr = out.err
 			}
 			c.emit(state, mode, db, cypher.String(), mergeTags(opts.tags, qopts.tags), out)
 			if out.err != nil {
-				throw(rt, out.err)
+				errors.As(out.err, &lastQueryErr)
+				lastThrown = jsError(rt, out.err)
+				panic(lastThrown)
 			}
 			return c.resultObject(rt, out)
 		})
 		v, err := fn(sobek.Undefined(), txObj)
 		if err != nil {
-			var qe *QueryError
-			// A failed tx.run the script did not catch: hand the driver the original error so
-			// it can decide to retry.
-			if lastQueryErr != nil && errors.As(lastQueryErr, &qe) {
-				return nil, qe.Err
+			var ex *sobek.Exception
+			// A failed tx.run the script did not catch: the query's own error decides
+			// whether the unit is retried.
+			if lastThrown != nil && errors.As(err, &ex) && ex.Value() == lastThrown {
+				return lastQueryErr.Err
 			}
-			jsErr = err
-			return nil, err
+			return errNotRetried{err}
 		}
 		result = v
-		return nil, nil
+		return nil
 	}
-	txOpts := c.txOptions(opts)
-	s := c.session(db)
-	if mode == modeRead {
-		_, err = s.ExecuteRead(ctx, work, txOpts...)
-	} else {
-		_, err = s.ExecuteWrite(ctx, work, txOpts...)
-	}
+	attempts, err := c.runManaged(ctx, db, mode, c.settings.MaxTransactionRetryTime, c.txOptions(opts), work)
 	elapsed := time.Since(start)
-	if err != nil && jsErr == nil {
+	var nr errNotRetried
+	if err != nil && !errors.As(err, &nr) {
 		err = describe(err, c.target)
 	}
 	c.emitTx(state, mode, db, opts.tags, elapsed, attempts, err)
 	if err != nil {
-		if jsErr != nil {
-			var ex *sobek.Exception
-			if errors.As(jsErr, &ex) {
-				panic(ex) // rethrow the script's own exception as it was
-			}
+		var ex *sobek.Exception
+		if errors.As(err, &nr) && errors.As(nr.err, &ex) {
+			panic(ex) // the script's own exception, as it was thrown
 		}
 		throw(rt, err)
 	}
@@ -148,7 +139,12 @@ func (c *Client) emitTx(state *modules.State, mode queryMode, db string, userTag
 		With("db", db).With("identity", c.identity)
 	if err != nil {
 		status = "error"
-		tags = tags.With("error_code", errorCode(err))
+		var nr errNotRetried
+		code := "script_exception"
+		if !errors.As(err, &nr) {
+			code = errorCode(err)
+		}
+		tags = tags.With("error_code", code)
 	}
 	tags = tags.With("status", status)
 	now := time.Now()
@@ -160,6 +156,12 @@ func (c *Client) emitTx(state *modules.State, mode queryMode, db string, userTag
 }
 
 // callContext is the VU's context, with the call's timeout when it has one.
+// emitRetries counts the retries of a read() or write() that needed them.
+func (c *Client) emitRetries(state *modules.State, mode queryMode, db string, userTags map[string]string, retries int) {
+	tags := state.Tags.WithMap(userTags).With("mode", string(mode)).With("db", db).With("identity", c.identity)
+	metrics.PushIfNotDone(c.vu.Context(), state.Samples, metrics.Sample{Metric: c.metrics.TxRetries, Tags: tags, Time: time.Now(), Value: float64(retries)})
+}
+
 func (c *Client) callContext(opts callOptions) (context.Context, context.CancelFunc) {
 	if opts.timeout > 0 {
 		return context.WithTimeout(c.vu.Context(), opts.timeout)
