@@ -40,8 +40,13 @@ type run struct {
 
 func runExample(t *testing.T, srv testenv.Neo4j, script string, args ...string) run {
 	t.Helper()
-	cmd := exec.Command(binary, append(append([]string{"run"}, args...), script)...)
-	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI, "NEO4J_USER=neo4j", "NEO4J_PASSWORD="+srv.Password)
+	return runExampleEnv(t, srv, nil, script, args...)
+}
+
+func runExampleEnv(t *testing.T, srv testenv.Neo4j, env []string, script string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(binary, append(append([]string{"run", "--quiet"}, args...), script)...)
+	cmd.Env = append(append(os.Environ(), "NEO4J_URI="+srv.URI, "NEO4J_USER=neo4j", "NEO4J_PASSWORD="+srv.Password), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -83,7 +88,6 @@ func TestExamplesHello(t *testing.T) {
 		t.Fatalf("neo4j_queries %d, want 2 x %d iterations + 1 (setup)", q, iters)
 	}
 	for _, want := range []string{
-		"10 looping VUs for 10s",
 		"✓ found the person",
 		"neo4j_query_duration",
 		"neo4j_query_failed......",
@@ -98,5 +102,61 @@ func TestExamplesHello(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("stdout:\n%s", r.stdout)
+	}
+}
+
+// allChecksPass asserts the run succeeded with every check passing.
+func allChecksPass(t *testing.T, r run) {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !regexp.MustCompile(`checks_failed\.+: 0\.00% 0 out of [1-9]`).MatchString(r.stdout) {
+		t.Fatalf("some checks failed:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "SCRIPT EXCEPTIONS") {
+		t.Fatalf("the script threw:\n%s\n%s", r.stdout, r.stderr)
+	}
+}
+
+func TestExamplesTransactions(t *testing.T) {
+	srv := testenv.RequireNeo4j(t)
+	r := runExample(t, srv, "transactions.js")
+	allChecksPass(t, r)
+	if n := count(t, r.stdout, "iterations"); n != 200 {
+		t.Fatalf("iterations %d, want 200", n)
+	}
+	for _, want := range []string{"✓ money is never created or lost", "neo4j_tx_duration", "debit", "credit", "audit", "transfer"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+}
+
+func TestExamplesTypes(t *testing.T) {
+	srv := testenv.RequireNeo4j(t)
+	r := runExample(t, srv, "types.js")
+	allChecksPass(t, r)
+	if !strings.Contains(r.stdout, "10 out of 10") {
+		t.Fatalf("want all 10 type checks to pass:\n%s", r.stdout)
+	}
+}
+
+func TestExamplesIdentities(t *testing.T) {
+	srv := testenv.RequireNeo4j(t)
+	r := runExample(t, srv, "identities.js")
+	allChecksPass(t, r)
+	if n := count(t, r.stdout, "neo4j_queries"); n != 80 {
+		t.Fatalf("neo4j_queries %d, want 80 (40 iterations x 2 identities)", n)
+	}
+}
+
+func TestExamplesTLS(t *testing.T) {
+	srv := testenv.RequireNeo4j(t)
+	caFile, hp := testenv.StartTLSNeo4j(t, "7697")
+	r := runExampleEnv(t, srv, []string{"NEO4J_TLS_URI=bolt+s://" + hp, "NEO4J_CA_FILE=" + caFile}, "tls.js")
+	allChecksPass(t, r)
+	if n := count(t, r.stdout, "neo4j_queries"); n != 20 {
+		t.Fatalf("neo4j_queries %d, want 20", n)
 	}
 }
