@@ -71,6 +71,10 @@ func (r *RootModule) Close() error { return r.pool.Close() }
 func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	mi := &ModuleInstance{root: r, vu: vu}
 	rt := vu.Runtime()
+	// Registered at import, so thresholds on neo4j metrics are known before any query.
+	if _, err := r.metricsFor(vu); err != nil {
+		throw(rt, err)
+	}
 	mi.exports = rt.NewObject()
 	intFn, floatFn, types := mi.helpers(rt)
 	_ = mi.exports.Set("connect", mi.connect)

@@ -2,7 +2,9 @@ package cmd
 
 import (
 	neo4j "github.com/xk6-neo4j/xk6-neo4j"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/datamod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6mod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/metricsmod"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
@@ -11,6 +13,8 @@ import (
 func ModuleTable() map[string]modules.Module {
 	return map[string]modules.Module{
 		"k6":         k6mod.New(),
+		"k6/metrics": metricsmod.New(),
+		"k6/data":    datamod.New(),
 		"k6/x/neo4j": neo4j.New(),
 	}
 }

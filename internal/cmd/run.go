@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -42,6 +43,21 @@ type testRun struct {
 
 	mu  sync.Mutex
 	vus []*js.VU // every VU made, so each is discarded once at the end
+
+	thresholdAbort atomic.Bool
+}
+
+// setThresholds reads options.thresholds and checks them against the metrics the init code
+// registered; any problem is an invalid option (exit 104).
+func (r *testRun) setThresholds() int {
+	ths, err := metrics.ParseThresholds(r.opts.Thresholds)
+	if err == nil {
+		err = r.engine.SetThresholds(ths, r.registry)
+	}
+	if err != nil {
+		return r.fail(ExitInvalidConfig, "%v: thresholds:\n  - %s", options.ErrInvalid, strings.ReplaceAll(err.Error(), "\n", "\n  - "))
+	}
+	return ExitOK
 }
 
 func runCommand(gs *GlobalState, args []string) int {
@@ -106,6 +122,9 @@ func (r *testRun) run(color bool) int {
 	if code := r.resolveOptions(optsVU); code != ExitOK {
 		return code
 	}
+	if code := r.setThresholds(); code != ExitOK {
+		return code
+	}
 	sched, code := r.initVUs()
 	if code != ExitOK {
 		return code
@@ -136,10 +155,21 @@ func (r *testRun) run(color bool) int {
 	} else {
 		sched.SetupJSON = setupJSON
 		progressDone := r.startProgress(sched, color)
+		watchDone := make(chan struct{})
+		go r.engine.WatchThresholds(2*time.Second, watchDone, func(failing []engine.ThresholdResult) {
+			for _, f := range failing {
+				r.logger.Error(fmt.Sprintf("threshold %q on %s failed (%s=%s) and has abortOnFail: stopping the test",
+					f.Threshold.Source, f.Key, f.Threshold.Agg, summary.FormatAggregate(f.Metric, f.Threshold.Agg, f.Value)))
+			}
+			r.thresholdAbort.Store(true)
+			stopGraceful()
+			stopHard()
+		})
 		if err := sched.Run(graceful, hard); err != nil {
 			r.logger.Error(err.Error())
 			exit = ExitRuntimeError
 		}
+		close(watchDone)
 		progressDone()
 		if err := r.teardown(setupJSON, hard); err != nil {
 			r.logger.Error(err.Error(), "in", "teardown")
@@ -153,7 +183,17 @@ func (r *testRun) run(color bool) int {
 	r.closeModules()
 	stopEngine()
 
+	results := r.engine.EvaluateThresholds()
+	for _, t := range results {
+		if !t.Pass && exit == ExitOK {
+			exit = ExitThresholds
+		}
+	}
 	reason := ""
+	if r.thresholdAbort.Load() {
+		reason = "run stopped early: a threshold with abortOnFail failed"
+		exit = ExitThresholds
+	}
 	if interrupted() {
 		reason = "run interrupted by a signal: iterations stopped, teardown run, results above are complete up to that point"
 		if exit == ExitOK {
@@ -161,7 +201,7 @@ func (r *testRun) run(color bool) int {
 		}
 	}
 	if !r.cfg.noSummary && !(r.opts.NoSummary != nil && *r.opts.NoSummary) {
-		r.writeSummary(reason, color)
+		r.writeSummary(reason, color, results)
 	}
 	return exit
 }
@@ -371,12 +411,21 @@ func (r *testRun) watchSignals(graceful, hard context.CancelFunc) func() bool {
 	return func() bool { mu.Lock(); defer mu.Unlock(); return got > 0 }
 }
 
-func (r *testRun) writeSummary(reason string, color bool) {
+func (r *testRun) writeSummary(reason string, color bool, results []engine.ThresholdResult) {
 	exc := r.runner.ExceptionCounts()
 	rep := summary.Report{
 		Metrics: r.engine.Snapshot(r.opts.SummaryTrendStats), Checks: r.engine.Checks(),
 		Queries: r.engine.Queries(), TrendStats: r.opts.SummaryTrendStats,
 		Elapsed: r.engine.Elapsed(), Interrupted: reason,
+	}
+	if len(results) > 0 {
+		rep.Thresholds = map[string][]summary.Threshold{}
+		for _, t := range results {
+			rep.Thresholds[t.Key] = append(rep.Thresholds[t.Key], summary.Threshold{
+				Source: t.Threshold.Source, OK: t.Pass,
+				Value: t.Threshold.Agg + "=" + summary.FormatAggregate(t.Metric, t.Threshold.Agg, t.Value),
+			})
+		}
 	}
 	for _, e := range exc {
 		rep.Exceptions = append(rep.Exceptions, summary.ExceptionCount{Msg: e.Msg, N: e.N})

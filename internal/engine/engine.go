@@ -27,6 +27,9 @@ type Engine struct {
 	checks  map[checkKey]*Check
 	queries map[QueryKey]*Query
 	start   time.Time
+
+	thresholds     map[*metrics.Metric][]*thresholdSet
+	thresholdOrder []*thresholdSet
 }
 
 type checkKey struct{ group, name string }
@@ -133,6 +136,11 @@ func (e *Engine) add(s metrics.Sample) {
 		e.sinks[s.Metric] = sink
 	}
 	sink.Add(s.Value)
+	for _, ts := range e.thresholds[s.Metric] {
+		if ts.Matches(s.Tags) {
+			ts.sink.Add(s.Value)
+		}
+	}
 	switch s.Metric.Name {
 	case "checks":
 		name, _ := s.Tags.Get("check")
@@ -180,6 +188,14 @@ func (e *Engine) Snapshot(trendStats []string) []MetricValues {
 	out := make([]MetricValues, 0, len(e.sinks))
 	for m, s := range e.sinks {
 		out = append(out, MetricValues{Metric: m, Values: metrics.Values(s, el, trendStats), Count: s.Count()})
+	}
+	// Submetrics that thresholds select show under their metric, named by their selector.
+	for _, ts := range e.thresholdOrder {
+		if ts.Filter.Len() > 0 {
+			sub := *ts.metric
+			sub.Name = ts.Key
+			out = append(out, MetricValues{Metric: &sub, Values: metrics.Values(ts.sink, el, trendStats), Count: ts.sink.Count()})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Metric.Name < out[j].Metric.Name })
 	return out

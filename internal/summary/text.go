@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/engine"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
@@ -70,8 +71,7 @@ func WriteText(w io.Writer, r Report, color bool) error {
 			fail += c.Fails
 		}
 		total := pass + fail
-		secs := r.Elapsed.Seconds()
-		p.metricLine("checks_total", fmt.Sprintf("%-8s %s/s", strconv.FormatUint(total, 10), num(float64(total)/secs)))
+		p.metricLine("checks_total", fmt.Sprintf("%-8s %s/s", strconv.FormatUint(total, 10), num(perSecond(float64(total), r.Elapsed))))
 		p.metricLine("checks_succeeded", fmt.Sprintf("%s %d out of %d", pct(pass, total), pass, total))
 		p.metricLine("checks_failed", fmt.Sprintf("%s %d out of %d", pct(fail, total), fail, total))
 		p.line("")
@@ -157,12 +157,25 @@ func isExecutionMetric(n string) bool {
 	return false
 }
 
-func writeQueryTable(p *printer, rows []engine.QueryRow, elapsed time.Duration) {
-	nameW := len("name")
-	for _, q := range rows {
-		nameW = max(nameW, len([]rune(q.Name)))
+// perSecond is n per second of elapsed; 0 when no time has passed (a run that ended before
+// it started), as metrics.Values gives for a counter's rate, rather than +Inf or NaN.
+func perSecond(n float64, elapsed time.Duration) float64 {
+	if elapsed <= 0 {
+		return 0
 	}
-	nameW = min(nameW, 60)
+	return n / elapsed.Seconds()
+}
+
+// writeQueryTable lines the columns up by runes: fmt's %-*s width counts runes, not bytes,
+// so a name in any script pads to the same width (a terminal may still draw some runes,
+// such as CJK ones, two cells wide).
+func writeQueryTable(p *printer, rows []engine.QueryRow, elapsed time.Duration) {
+	const maxNameW = 60
+	nameW := utf8.RuneCountInString("name")
+	for _, q := range rows {
+		nameW = max(nameW, utf8.RuneCountInString(q.Name))
+	}
+	nameW = min(nameW, maxNameW)
 	head := fmt.Sprintf("    %-*s  %-5s  %9s  %8s  %9s  %9s  %9s  %9s  %9s", nameW, "name", "mode", "count", "failed", "rate", "avg", "p(50)", "p(95)", "p(99)")
 	p.line(head)
 	for _, q := range rows {
@@ -170,23 +183,31 @@ func writeQueryTable(p *printer, rows []engine.QueryRow, elapsed time.Duration) 
 		if r := []rune(name); len(r) > nameW {
 			name = string(r[:nameW-1]) + "…"
 		}
-		p.line(fmt.Sprintf("    %-*s  %-5s  %9d  %8d  %7s/s  %9s  %9s  %9s  %9s", nameW+len(name)-len([]rune(name)), name, q.Mode,
-			q.Count, q.Failures, num(float64(q.Count)/elapsed.Seconds()),
+		p.line(fmt.Sprintf("    %-*s  %-5s  %9d  %8d  %7s/s  %9s  %9s  %9s  %9s", nameW, name, q.Mode,
+			q.Count, q.Failures, num(perSecond(float64(q.Count), elapsed)),
 			formatTime(q.Avg), formatTime(q.P50), formatTime(q.P95), formatTime(q.P99)))
 	}
 }
 
 func formatValues(m engine.MetricValues, trendStats []string, elapsed time.Duration) string {
 	v := m.Values
+	// f formats a value in the metric's unit.
 	f := func(x float64) string {
-		if m.Metric.Contains == metrics.Time {
+		switch m.Metric.Contains {
+		case metrics.Time:
 			return formatTime(x)
+		case metrics.Data:
+			return formatBytes(x)
 		}
 		return num(x)
 	}
 	switch m.Metric.Type {
 	case metrics.Counter:
-		return fmt.Sprintf("%-8s %s/s", f(v["count"]), num(v["rate"]))
+		rate := num(v["rate"])
+		if m.Metric.Contains == metrics.Data {
+			rate = formatBytes(v["rate"])
+		}
+		return fmt.Sprintf("%-8s %s/s", f(v["count"]), rate)
 	case metrics.Gauge:
 		return fmt.Sprintf("%-8s min=%s max=%s", f(v["value"]), f(v["min"]), f(v["max"]))
 	case metrics.Rate:
@@ -195,7 +216,11 @@ func formatValues(m engine.MetricValues, trendStats []string, elapsed time.Durat
 	}
 	parts := make([]string, 0, len(trendStats))
 	for _, s := range trendStats {
-		parts = append(parts, fmt.Sprintf("%s=%-8s", s, f(v[s])))
+		x := f(v[s])
+		if s == "count" { // a number of samples whatever the unit; sum stays in the unit
+			x = num(v[s])
+		}
+		parts = append(parts, fmt.Sprintf("%s=%-8s", s, x))
 	}
 	return strings.TrimRight(strings.Join(parts, " "), " ")
 }
@@ -228,25 +253,54 @@ func trimZeros(s string) string {
 	return s
 }
 
-// formatTime prints milliseconds as k6 does: 1.23s, 148.21ms, 95.3µs, 2m3s.
+// formatTime prints milliseconds as k6 does: 1.23s, 148.21ms, 95.3µs, 2m3s. The unit is
+// chosen after rounding to two decimals, so 999.999ms is 1s, not 1000ms.
 func formatTime(ms float64) string {
-	if math.IsNaN(ms) {
-		return "NaN"
-	}
-	d := time.Duration(ms * float64(time.Millisecond))
 	switch {
-	case d == 0:
-		return "0s"
-	case d < time.Microsecond && d > -time.Microsecond:
-		return fmt.Sprintf("%dns", d.Nanoseconds())
-	case d < time.Millisecond && d > -time.Millisecond:
-		return trimZeros(fmt.Sprintf("%.2f", float64(d)/float64(time.Microsecond))) + "µs"
-	case d < time.Second && d > -time.Second:
-		return trimZeros(fmt.Sprintf("%.2f", ms)) + "ms"
-	case d < time.Minute && d > -time.Minute:
-		return trimZeros(fmt.Sprintf("%.2f", d.Seconds())) + "s"
+	case math.IsNaN(ms) || math.IsInf(ms, 0):
+		return num(ms)
+	case math.Abs(ms) >= float64(math.MaxInt64)/float64(time.Millisecond):
+		// Beyond what a time.Duration holds (292 years): seconds, in e-notation.
+		return strconv.FormatFloat(ms/1000, 'g', 3, 64) + "s"
 	}
-	return d.Round(time.Second).String()
+	ns := math.Round(ms * float64(time.Millisecond))
+	switch {
+	case ns == 0:
+		return "0s"
+	case math.Abs(ns) < float64(time.Microsecond):
+		return strconv.FormatFloat(ns, 'f', 0, 64) + "ns"
+	}
+	for _, u := range []struct {
+		scale float64 // units per millisecond
+		below float64 // largest value, exclusive, that this unit shows
+		name  string
+	}{{1000, 1000, "µs"}, {1, 1000, "ms"}, {0.001, 60, "s"}} {
+		s := strconv.FormatFloat(ms*u.scale, 'f', 2, 64)
+		if x, _ := strconv.ParseFloat(s, 64); math.Abs(x) < u.below {
+			return trimZeros(s) + u.name
+		}
+	}
+	return time.Duration(ns).Round(time.Second).String()
+}
+
+// formatBytes prints a number of bytes as k6's summary does (its humanizeBytes): 1000-based
+// units B, kB, MB, ...; rounded to a tenth, one decimal under 10 (5.0 MB, 498 kB).
+func formatBytes(b float64) string {
+	if math.IsNaN(b) || math.IsInf(b, 0) || b < 10 {
+		return num(b) + " B"
+	}
+	units := []string{"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"}
+	e, scaled := 0, b
+	for scaled >= 1000 && e < len(units)-1 {
+		scaled /= 1000
+		e++
+	}
+	tenths := math.Floor(scaled*10 + 0.5)
+	if tenths < 100 {
+		return strconv.FormatFloat(tenths/10, 'f', 1, 64) + " " + units[e]
+	}
+	// Whole units, half up as JavaScript's toFixed(0) rounds the tenths k6 computed.
+	return strconv.FormatFloat(math.Floor(tenths/10+0.5), 'f', 0, 64) + " " + units[e]
 }
 
 type printer struct {
@@ -288,4 +342,16 @@ func (p *printer) metricLine(name, values string) {
 		dots = 3
 	}
 	p.line("    " + name + strings.Repeat(".", dots) + ": " + values)
+}
+
+// FormatAggregate renders a threshold's compared value the way the metric's values print:
+// times for time trends, percentages for rates, plain numbers otherwise.
+func FormatAggregate(m *metrics.Metric, agg string, v float64) string {
+	switch {
+	case m.Type == metrics.Rate:
+		return fmt.Sprintf("%.2f%%", 100*v)
+	case m.Type == metrics.Trend && m.Contains == metrics.Time && agg != "count":
+		return formatTime(v)
+	}
+	return num(v)
 }
