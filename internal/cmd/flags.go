@@ -12,14 +12,15 @@ import (
 
 // runConfig is what the run flags say.
 type runConfig struct {
-	opts       options.Options // only the options the flags set
-	env        []string
-	tags       []string
-	quiet      bool
-	noSummary  bool
-	noColor    bool
-	trendStats string
-	script     string
+	opts          options.Options // only the options the flags set
+	env           []string
+	tags          []string
+	quiet         bool
+	noSummary     bool
+	noColor       bool
+	trendStats    string
+	summaryExport string
+	script        string
 }
 
 func runFlags() (*pflag.FlagSet, *runConfig) {
@@ -33,6 +34,7 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.StringArrayVar(&c.tags, "tag", nil, "tag NAME=VALUE added to every sample (repeatable)")
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")
 	fs.BoolVar(&c.noSummary, "no-summary", false, "do not print the end-of-test summary")
+	fs.StringVar(&c.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6's older flat format) to FILE")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress output")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colours in the output")
 	return fs, c

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -45,6 +46,8 @@ type testRun struct {
 	vus []*js.VU // every VU made, so each is discarded once at the end
 
 	thresholdAbort atomic.Bool
+	scriptAbort    atomic.Pointer[string] // test.abort()'s reason
+	abortRun       func()
 }
 
 // setThresholds reads options.thresholds and checks them against the metrics the init code
@@ -141,11 +144,16 @@ func (r *testRun) run(color bool) int {
 	}
 	defer stopEngine()
 
+	// graceful ends: start no new iterations; hard ends: interrupt running ones; kill ends
+	// (the second Ctrl-C only): do not even run teardown and handleSummary.
 	graceful, stopGraceful := context.WithCancel(context.Background())
 	hard, stopHard := context.WithCancel(context.Background())
+	kill, stopKill := context.WithCancel(context.Background())
 	defer stopGraceful()
 	defer stopHard()
-	interrupted := r.watchSignals(stopGraceful, stopHard)
+	defer stopKill()
+	r.abortRun = func() { stopGraceful(); stopHard() }
+	interrupted := r.watchSignals(stopGraceful, func() { stopHard(); stopKill() })
 
 	exit := ExitOK
 	setupJSON, err := r.setup(optsVU, hard)
@@ -162,8 +170,7 @@ func (r *testRun) run(color bool) int {
 					f.Threshold.Source, f.Key, f.Threshold.Agg, summary.FormatAggregate(f.Metric, f.Threshold.Agg, f.Value)))
 			}
 			r.thresholdAbort.Store(true)
-			stopGraceful()
-			stopHard()
+			r.abortRun()
 		})
 		if err := sched.Run(graceful, hard); err != nil {
 			r.logger.Error(err.Error())
@@ -171,11 +178,18 @@ func (r *testRun) run(color bool) int {
 		}
 		close(watchDone)
 		progressDone()
-		if err := r.teardown(setupJSON, hard); err != nil {
+		if err := r.teardown(setupJSON, kill); err != nil {
 			r.logger.Error(err.Error(), "in", "teardown")
 			if exit == ExitOK {
 				exit = ExitScriptException
 			}
+		}
+	}
+	// handleSummary gets a VU of its own, made while the modules are still open.
+	var summaryVU *js.VU
+	if optsVU.HasExport("handleSummary") && kill.Err() == nil {
+		if summaryVU, err = r.newVU(0); err != nil {
+			r.logger.Error(fmt.Sprintf("initialising the VU for handleSummary(): %v", err))
 		}
 	}
 	// Every VU ends before the engine stops, so nothing they measured is lost.
@@ -190,20 +204,91 @@ func (r *testRun) run(color bool) int {
 		}
 	}
 	reason := ""
-	if r.thresholdAbort.Load() {
+	switch {
+	case r.scriptAbort.Load() != nil:
+		reason = "run aborted by the script (test.abort): " + *r.scriptAbort.Load()
+		exit = ExitScriptAborted
+	case r.thresholdAbort.Load():
 		reason = "run stopped early: a threshold with abortOnFail failed"
 		exit = ExitThresholds
-	}
-	if interrupted() {
+	case interrupted():
 		reason = "run interrupted by a signal: iterations stopped, teardown run, results above are complete up to that point"
 		if exit == ExitOK {
 			exit = ExitExternalAbort
 		}
 	}
+	rep := r.report(reason, results)
+	if r.cfg.summaryExport != "" {
+		b, err := summary.LegacyExport(summary.BuildData(rep, results, setupJSON, r.gs.StdoutTTY, !color))
+		if err == nil {
+			err = os.WriteFile(r.cfg.summaryExport, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			r.logger.Error(fmt.Sprintf("--summary-export: %v", err))
+		}
+	}
+	if summaryVU != nil {
+		if r.handleSummary(summaryVU, summary.BuildData(rep, results, setupJSON, r.gs.StdoutTTY, !color)) {
+			return exit
+		}
+	}
 	if !r.cfg.noSummary && !(r.opts.NoSummary != nil && *r.opts.NoSummary) {
-		r.writeSummary(reason, color, results)
+		_ = summary.WriteText(r.gs.Stdout, rep, color)
 	}
 	return exit
+}
+
+// handleSummary calls the script's handleSummary(data) and writes what it returns: to
+// stdout, stderr or files. It reports whether that worked; if not, the default summary is
+// printed instead, as k6 does.
+func (r *testRun) handleSummary(vu *js.VU, data summary.Data) bool {
+	defer vu.Discard()
+	b, err := json.Marshal(data)
+	if err != nil {
+		r.logger.Error(fmt.Sprintf("handleSummary(): %v", err))
+		return false
+	}
+	var plain any
+	_ = json.Unmarshal(b, &plain)
+	if err := vu.Activate(metrics.NewTagSet(nil), ""); err != nil {
+		r.logger.Error(err.Error())
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	v, err := vu.Call(ctx, "handleSummary", vu.Runtime().ToValue(plain))
+	if err != nil {
+		r.logger.Error(fmt.Sprintf("handleSummary() failed, printing the default summary instead: %v", err))
+		return false
+	}
+	obj, ok := v.(*sobek.Object)
+	if !ok || v == nil {
+		return true // it returned nothing: it wrote nothing, and no default summary either
+	}
+	for _, k := range obj.Keys() {
+		var content []byte
+		switch x := obj.Get(k).Export().(type) {
+		case string:
+			content = []byte(x)
+		case sobek.ArrayBuffer:
+			content = x.Bytes()
+		default:
+			b, _ := json.Marshal(x)
+			content = b
+		}
+		switch k {
+		case "stdout":
+			_, err = r.gs.Stdout.Write(content)
+		case "stderr":
+			_, err = r.gs.Stderr.Write(content)
+		default:
+			err = os.WriteFile(k, content, 0o644)
+		}
+		if err != nil {
+			r.logger.Error(fmt.Sprintf("handleSummary(): writing %s: %v", k, err))
+		}
+	}
+	return true
 }
 
 func (r *testRun) newVU(id uint64) (*js.VU, error) {
@@ -411,8 +496,7 @@ func (r *testRun) watchSignals(graceful, hard context.CancelFunc) func() bool {
 	return func() bool { mu.Lock(); defer mu.Unlock(); return got > 0 }
 }
 
-func (r *testRun) writeSummary(reason string, color bool, results []engine.ThresholdResult) {
-	exc := r.runner.ExceptionCounts()
+func (r *testRun) report(reason string, results []engine.ThresholdResult) summary.Report {
 	rep := summary.Report{
 		Metrics: r.engine.Snapshot(r.opts.SummaryTrendStats), Checks: r.engine.Checks(),
 		Queries: r.engine.Queries(), TrendStats: r.opts.SummaryTrendStats,
@@ -427,10 +511,10 @@ func (r *testRun) writeSummary(reason string, color bool, results []engine.Thres
 			})
 		}
 	}
-	for _, e := range exc {
+	for _, e := range r.runner.ExceptionCounts() {
 		rep.Exceptions = append(rep.Exceptions, summary.ExceptionCount{Msg: e.Msg, N: e.N})
 	}
-	_ = summary.WriteText(r.gs.Stdout, rep, color)
+	return rep
 }
 
 func (r *testRun) printBanner(script string) {
