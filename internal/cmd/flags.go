@@ -20,6 +20,7 @@ type runConfig struct {
 	noColor       bool
 	trendStats    string
 	summaryExport string
+	outs          []string
 	script        string
 }
 
@@ -31,6 +32,7 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.StringP("duration", "d", "", "test duration, e.g. 30s, 1m30s")
 	fs.Int64P("iterations", "i", 0, "total iterations, shared by the VUs")
 	fs.StringArrayVarP(&c.env, "env", "e", nil, "script environment variable KEY=VALUE (repeatable)")
+	fs.StringArrayVarP(&c.outs, "out", "o", nil, "send every sample to an output NAME[=ARG] (repeatable)")
 	fs.StringArrayVar(&c.tags, "tag", nil, "tag NAME=VALUE added to every sample (repeatable)")
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")
 	fs.BoolVar(&c.noSummary, "no-summary", false, "do not print the end-of-test summary")

@@ -24,6 +24,7 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/loader"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/logging"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/summary"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
@@ -132,7 +133,17 @@ func (r *testRun) run(color bool) int {
 	if code != ExitOK {
 		return code
 	}
-	r.printBanner(bundle.Path)
+	outs, err := r.makeOutputs(append(splitEnvList(r.gs.Env["K6_OUT"]), r.cfg.outs...))
+	if err != nil {
+		return r.fail(ExitInvalidConfig, "%v", err)
+	}
+	if err := startOutputs(outs); err != nil {
+		return r.fail(ExitRuntimeError, "%v", err)
+	}
+	for _, o := range outs {
+		r.engine.AddOutput(o)
+	}
+	r.printBanner(bundle.Path, outs)
 
 	r.engine.Start()
 	engineStopped := false
@@ -192,10 +203,14 @@ func (r *testRun) run(color bool) int {
 			r.logger.Error(fmt.Sprintf("initialising the VU for handleSummary(): %v", err))
 		}
 	}
-	// Every VU ends before the engine stops, so nothing they measured is lost.
+	// Every VU ends before the engine stops, so nothing they measured is lost, and the
+	// outputs stop after the engine, so they get all of it.
 	r.discardVUs()
 	r.closeModules()
 	stopEngine()
+	if err := stopOutputs(outs); err != nil {
+		r.logger.Error(err.Error())
+	}
 
 	results := r.engine.EvaluateThresholds()
 	for _, t := range results {
@@ -517,7 +532,18 @@ func (r *testRun) report(reason string, results []engine.ThresholdResult) summar
 	return rep
 }
 
-func (r *testRun) printBanner(script string) {
+// splitEnvList reads a comma-separated K6_* list.
+func splitEnvList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (r *testRun) printBanner(script string, outs []output.Output) {
 	if r.cfg.quiet {
 		return
 	}
@@ -534,7 +560,15 @@ func (r *testRun) printBanner(script string) {
 	if len(names) == 1 {
 		plural = ""
 	}
-	fmt.Fprintf(w, "\n  execution: local\n     script: %s\n     output: -\n\n", script)
+	outDesc := "-"
+	if len(outs) > 0 {
+		ds := make([]string, len(outs))
+		for i, o := range outs {
+			ds[i] = o.Description()
+		}
+		outDesc = strings.Join(ds, ", ")
+	}
+	fmt.Fprintf(w, "\n  execution: local\n     script: %s\n     output: %s\n\n", script, outDesc)
 	fmt.Fprintf(w, "  scenarios: (100.00%%) %d scenario%s, %d max VUs, %s max duration (incl. graceful stop):\n",
 		len(names), plural, maxVUs, options.Duration(maxDur))
 	sort.Strings(names)

@@ -59,6 +59,9 @@ func New(buffer int, outputs ...Output) *Engine {
 	}
 }
 
+// AddOutput adds an output; call before Start.
+func (e *Engine) AddOutput(o Output) { e.outputs = append(e.outputs, o) }
+
 // In is where VUs push samples.
 func (e *Engine) In() chan<- metrics.SampleContainer { return e.in }
 
