@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runWithSignals runs a script and sends SIGINT at each of the given times after the start.
+func runWithSignals(t *testing.T, src string, at ...time.Duration) (result, time.Duration) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "script.js")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sig := make(chan os.Signal, 2)
+	start := time.Now()
+	for _, d := range at {
+		time.AfterFunc(d, func() { sig <- syscall.SIGINT })
+	}
+	var out, errb bytes.Buffer
+	code := Main(&GlobalState{Args: []string{"xk6-neo4j", "run", "--quiet", path}, Env: map[string]string{},
+		Stdout: &out, Stderr: &errb, Signals: sig})
+	return result{out.String(), errb.String(), code}, time.Since(start)
+}
+
+func TestCtrlCStopsGracefullyRunsTeardownAndPrintsTheSummary(t *testing.T) {
+	src := `import { sleep } from 'k6';
+export const options = { vus: 4, duration: '30s' };
+export default function () { sleep(0.1); }
+export function teardown() { console.log('teardown ran'); }`
+	r, took := runWithSignals(t, src, time.Second)
+	if r.code != ExitExternalAbort {
+		t.Fatalf("exit %d, want %d\n%s", r.code, ExitExternalAbort, r.stderr)
+	}
+	if took > 5*time.Second {
+		t.Fatalf("took %s after Ctrl-C at 1s", took)
+	}
+	if !strings.Contains(r.stderr, "teardown ran") {
+		t.Fatalf("teardown did not run:\n%s", r.stderr)
+	}
+	if n := summaryCount(t, r.stdout, "iterations"); n < 20 || n > 60 {
+		t.Fatalf("iterations %d: want about 40 (4 VUs for 1 s at 0.1 s each)", n)
+	}
+	if !strings.Contains(r.stdout, "run interrupted by a signal") {
+		t.Fatalf("the summary should say the run was interrupted:\n%s", r.stdout)
+	}
+}
+
+func TestSecondCtrlCStopsAtOnce(t *testing.T) {
+	// Iterations that would take 20 s, gracefulStop 30 s: only the second Ctrl-C ends them.
+	src := `import { sleep } from 'k6';
+export const options = { scenarios: { long: { executor: 'constant-vus', vus: 2, duration: '1m', gracefulStop: '30s' } } };
+export default function () { sleep(20); }`
+	r, took := runWithSignals(t, src, 500*time.Millisecond, 1500*time.Millisecond)
+	if r.code != ExitExternalAbort {
+		t.Fatalf("exit %d, want %d\n%s", r.code, ExitExternalAbort, r.stderr)
+	}
+	if took > 6*time.Second {
+		t.Fatalf("took %s: the second Ctrl-C should stop at once", took)
+	}
+	if !strings.Contains(r.stdout, "iterations") && !strings.Contains(r.stdout, "TOTAL RESULTS") {
+		t.Fatalf("no summary after a hard stop:\n%s", r.stdout)
+	}
+}
