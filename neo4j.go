@@ -186,6 +186,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		vu: mi.vu, lease: lease, target: target, metrics: m,
 		database: opts.Database, identity: target.Identity(),
 		sessions: make(map[sessionKey]neo4j.SessionWithContext), settings: opts.Settings,
+		tagCache: make(map[tagKey]*metrics.TagSet),
 	}
 	// The end of the VU gives the lease back even if the script never calls close().
 	context.AfterFunc(mi.vu.Lifetime(), c.close)
@@ -207,6 +208,7 @@ type Client struct {
 	inTx     string // "writeTx" while a transaction function runs: nested calls would deadlock
 	sessions map[sessionKey]neo4j.SessionWithContext
 	settings Settings
+	tagCache map[tagKey]*metrics.TagSet
 }
 
 // refuseNested stops db.read() & co. inside readTx/writeTx, which would wait for the
@@ -464,12 +466,7 @@ func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, u
 	if out.err != nil {
 		status, code = "error", errorCode(out.err)
 	}
-	tags := state.Tags.WithMap(userTags).
-		With("mode", string(mode)).With("name", name).With("db", db).
-		With("identity", c.identity).With("status", status)
-	if code != "" {
-		tags = tags.With("error_code", code)
-	}
+	tags := c.queryTags(state.Tags, userTags, mode, name, db, status, code)
 	now := time.Now()
 	failed := 0.0
 	if out.err != nil {
@@ -487,6 +484,41 @@ func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, u
 		samples = append(samples, metrics.Sample{Metric: c.metrics.ServerDuration, Tags: tags, Time: now, Value: ms(server)})
 	}
 	metrics.PushIfNotDone(c.vu.Context(), state.Samples, samples)
+}
+
+// tagKey identifies a query's tag set when the call's own tags are at most a name: the
+// common case, where the same few sets recur every iteration.
+type tagKey struct {
+	base                   *metrics.TagSet
+	mode                   queryMode
+	name, db, status, code string
+}
+
+// queryTags builds a query's tags: the VU's, the call's, then ours. Sets that recur are
+// cached per client (one VU's, so no lock), which saves the allocations on the hot path.
+func (c *Client) queryTags(base *metrics.TagSet, userTags map[string]string, mode queryMode, name, db, status, code string) *metrics.TagSet {
+	_, onlyName := userTags["name"]
+	cacheable := len(userTags) == 0 || (len(userTags) == 1 && onlyName)
+	var k tagKey
+	if cacheable {
+		k = tagKey{base: base, mode: mode, name: name, db: db, status: status, code: code}
+		if ts, ok := c.tagCache[k]; ok {
+			return ts
+		}
+	}
+	tags := base.WithMap(userTags).
+		With("mode", string(mode)).With("name", name).With("db", db).
+		With("identity", c.identity).With("status", status)
+	if code != "" {
+		tags = tags.With("error_code", code)
+	}
+	if cacheable {
+		if len(c.tagCache) >= 4096 { // query names built from data: keep the cache bounded
+			clear(c.tagCache)
+		}
+		c.tagCache[k] = tags
+	}
+	return tags
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

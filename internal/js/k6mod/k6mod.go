@@ -26,11 +26,19 @@ type instance struct {
 	vu            modules.VU
 	checks        *metrics.Metric
 	groupDuration *metrics.Metric
+	// groupTags keeps each group's tag set, so samples inside a group share one set per
+	// iteration after iteration (the neo4j module caches its tag sets by that pointer).
+	groupTags map[groupKey]*metrics.TagSet
+}
+
+type groupKey struct {
+	parent *metrics.TagSet
+	name   string
 }
 
 // NewModuleInstance implements modules.Module.
 func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
-	mi := &instance{vu: vu}
+	mi := &instance{vu: vu, groupTags: map[groupKey]*metrics.TagSet{}}
 	if env := vu.InitEnv(); env != nil {
 		mi.checks, _ = env.Registry.NewMetric("checks", metrics.Rate)
 		mi.groupDuration, _ = env.Registry.NewMetric("group_duration", metrics.Trend, metrics.Time)
@@ -124,8 +132,17 @@ func (mi *instance) group(name string, fn sobek.Callable) (sobek.Value, error) {
 		return nil, fmt.Errorf("group(%q): the second argument must be a function", name)
 	}
 	old := state.Tags
-	parent, _ := old.Get("group")
-	state.Tags = old.With("group", parent+"::"+name)
+	k := groupKey{old, name}
+	tags, ok := mi.groupTags[k]
+	if !ok {
+		parent, _ := old.Get("group")
+		tags = old.With("group", parent+"::"+name)
+		if len(mi.groupTags) >= 1024 {
+			clear(mi.groupTags)
+		}
+		mi.groupTags[k] = tags
+	}
+	state.Tags = tags
 	defer func() { state.Tags = old }()
 	start := time.Now()
 	v, err := fn(sobek.Undefined())
