@@ -8,20 +8,30 @@ import (
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/csvout"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/jsonout"
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
 // outputTable is the one place where --out names meet outputs.
 func outputTable() map[string]output.Constructor {
-	return map[string]output.Constructor{}
+	return map[string]output.Constructor{
+		"json": jsonout.New,
+		"csv":  csvout.New,
+	}
 }
 
 // makeOutputs builds the --out outputs; every bad one is reported at once.
 func (r *testRun) makeOutputs(specs []string) ([]output.Output, error) {
 	table := outputTable()
+	// Threshold expressions by key as configured ("metric" or "metric{tag:v}"); they parsed
+	// already, in setThresholds.
 	ths := map[string][]string{}
-	for k := range r.opts.Thresholds {
-		name, _, _ := strings.Cut(k, "{")
-		ths[name] = append(ths[name], k)
+	parsed, _ := metrics.ParseThresholds(r.opts.Thresholds)
+	for _, mt := range parsed {
+		for _, th := range mt.List {
+			ths[mt.Key] = append(ths[mt.Key], th.Source)
+		}
 	}
 	var outs []output.Output
 	var errs []error

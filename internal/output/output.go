@@ -33,8 +33,9 @@ type Params struct {
 	Env    map[string]string
 	Stdout io.Writer
 	Logger *slog.Logger
-	// Thresholds are the threshold sources by metric name, for outputs that describe
-	// metrics (k6's JSON output lists them in each metric's first line).
+	// Thresholds are the threshold expressions by key as configured ("metric" or
+	// "metric{tag:value}"), for outputs that describe metrics (k6's JSON output lists them
+	// in each metric's first line, and selectors as submetrics).
 	Thresholds map[string][]string
 	// Tags are the run's --tag / options.tags, for outputs that label everything.
 	Tags map[string]string
