@@ -24,7 +24,8 @@ func NewRegistry() *Registry {
 // names the metric.
 func (r *Registry) NewMetric(name string, typ MetricType, contains ...ValueType) (*Metric, error) {
 	if !metricNameRE.MatchString(name) {
-		return nil, fmt.Errorf("%w %q: use 1 to 128 letters, digits or _", ErrInvalidMetricName, name)
+		return nil, fmt.Errorf("%w %q: use 1 to 128 characters, each a letter, a digit, a space or one of . _ - ! ? / & # ( ) < > %%",
+			ErrInvalidMetricName, name)
 	}
 	vt := Default
 	if len(contains) > 0 {

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Handler is a slog.Handler writing k6-style lines.
@@ -46,23 +49,45 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s[%04d] %s", lvl, int(time.Since(h.start).Seconds()), r.Message)
-	write := func(a slog.Attr) bool {
-		v := a.Value.String()
-		if strings.ContainsAny(v, " \t\"") {
-			v = fmt.Sprintf("%q", v)
-		}
-		fmt.Fprintf(&b, "  %s=%s", a.Key, v)
-		return true
-	}
 	for _, a := range h.attrs {
-		write(a)
+		writeAttr(&b, a)
 	}
-	r.Attrs(write)
+	r.Attrs(func(a slog.Attr) bool {
+		writeAttr(&b, a)
+		return true
+	})
 	b.WriteByte('\n')
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	_, err := io.WriteString(h.w, b.String())
 	return err
+}
+
+// writeAttr appends "  key=value". The value is resolved first, so a type that redacts
+// itself through slog.LogValuer (a password) prints its LogValue. Groups are flattened, as
+// WithGroup is; empty attributes and groups are skipped, as slog.Handler asks.
+func writeAttr(b *strings.Builder, a slog.Attr) {
+	a.Value = a.Value.Resolve()
+	if a.Equal(slog.Attr{}) {
+		return
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		for _, g := range a.Value.Group() {
+			writeAttr(b, g)
+		}
+		return
+	}
+	fmt.Fprintf(b, "  %s=%s", a.Key, quoteIfNeeded(a.Value.String()))
+}
+
+// quoteIfNeeded quotes a value that would not read back as one token: one with a space or
+// a quote, or with a newline, carriage return or other control character, which written raw
+// would end the entry and let a script forge the lines after it.
+func quoteIfNeeded(v string) string {
+	if strings.ContainsAny(v, ` "`) || !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return strconv.Quote(v)
+	}
+	return v
 }
 
 // WithAttrs implements slog.Handler.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -41,68 +42,219 @@ type Stage struct {
 // ErrInvalid wraps every validation problem (k6's exit code 104).
 var ErrInvalid = errors.New("invalid options")
 
-// knownOptions are the option names the host reads, plus k6 options that have no meaning
-// for Neo4j and are accepted silently; any other name gets a warning.
-var knownOptions = func() map[string]bool {
-	m := map[string]bool{}
-	for _, n := range []string{"vus", "duration", "iterations", "stages", "scenarios", "thresholds",
-		"summaryTrendStats", "tags", "setupTimeout", "teardownTimeout", "noSummary",
-		// k6 options that have no meaning for Neo4j or this host, accepted silently:
-		"discardResponseBodies", "insecureSkipTLSVerify", "userAgent", "batch", "batchPerHost",
-		"httpDebug", "noConnectionReuse", "noVUConnectionReuse", "throw", "maxRedirects",
-		"summaryTimeUnit", "systemTags", "ext", "cloud", "hosts", "dns", "minIterationDuration",
-		"noCookiesReset", "rps", "blockHostnames", "localIPs", "tlsAuth", "tlsCipherSuites",
-		"tlsVersion", "setupTimeout", "executionSegment", "executionSegmentSequence", "paused"} {
-		m[n] = true
-	}
-	return m
-}()
+// ignoredOptions are k6 options that have no meaning for Neo4j or this host: they are
+// accepted silently. Any other name that is not a field of Options gets a warning.
+var ignoredOptions = map[string]bool{
+	"discardResponseBodies": true, "insecureSkipTLSVerify": true, "userAgent": true, "batch": true,
+	"batchPerHost": true, "httpDebug": true, "noConnectionReuse": true, "noVUConnectionReuse": true,
+	"throw": true, "maxRedirects": true, "summaryTimeUnit": true, "systemTags": true, "ext": true,
+	"cloud": true, "hosts": true, "dns": true, "minIterationDuration": true, "noCookiesReset": true,
+	"rps": true, "blockHostnames": true, "localIPs": true, "tlsAuth": true, "tlsCipherSuites": true,
+	"tlsVersion": true, "executionSegment": true, "executionSegmentSequence": true, "paused": true,
+}
 
-// FromJSON reads options as a script exports them.
+// FromJSON reads options as a script exports them: one JSON object (or null), nothing after
+// it. Names are matched exactly, as JavaScript keys are: "VUS" is not "vus" but an unknown
+// option, listed in Unknown and ignored. Every value of the wrong type or form is reported,
+// each naming its option (and scenario).
 func FromJSON(b []byte) (Options, error) {
 	var o Options
-	if len(b) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		return o, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&o); err != nil {
-		return o, fmt.Errorf("%w: %s", ErrInvalid, jsonProblem(err))
+	raw, err := jsonObject(b)
+	if err != nil {
+		return Options{}, fmt.Errorf("%w: the options %w", ErrInvalid, err)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err == nil {
-		for k := range raw {
-			if !knownOptions[k] {
-				o.Unknown = append(o.Unknown, k)
-			}
+	var d decoder
+	d.fields(raw, &o, "", func(key string) string { return fmt.Sprintf("option %q", key) })
+	if len(d.errs) > 0 {
+		return Options{}, fmt.Errorf("%w:\n  - %w", ErrInvalid, joinIndented(d.errs))
+	}
+	for _, u := range d.unknown {
+		if !ignoredOptions[u] {
+			o.Unknown = append(o.Unknown, u)
 		}
-		sort.Strings(o.Unknown)
 	}
+	sort.Strings(o.Unknown)
 	return o, nil
 }
 
-// jsonProblem names the option whose value had the wrong type.
-func jsonProblem(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("option %q: %s is not a valid %s", te.Field, te.Value, friendlyType(te.Type.String()))
-	}
-	return err.Error()
+// decoder decodes JSON objects into structs key by key. encoding/json would match keys to
+// fields case-insensitively ({"VUS":5} would set VUs), lose the name of the option whose
+// Duration was bad, and name a scenario's field "scenarios.vus" without the scenario; this
+// matches each key to a json tag exactly and names every failure. It collects the problems
+// rather than stopping at the first, so a script is fixed in one round trip.
+type decoder struct {
+	unknown []string // keys that name no field, with their path ("scenarios.a.VUS")
+	errs    []error
 }
 
-func friendlyType(t string) string {
-	switch {
-	case strings.Contains(t, "int"):
-		return "whole number"
-	case strings.Contains(t, "map"):
-		return "object"
-	case strings.HasPrefix(t, "[]"):
-		return "list"
-	case t == "string":
-		return "string"
-	case t == "bool":
-		return "true/false"
+// fields decodes the JSON object raw into the struct *dst. path prefixes the unknown keys;
+// name says how a message names the field with a key.
+func (d *decoder) fields(raw map[string]json.RawMessage, dst any, path string, name func(key string) string) {
+	byName := jsonFields(dst)
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
 	}
-	return t
+	sort.Strings(keys)
+	for _, k := range keys {
+		switch f := byName[k].(type) {
+		case nil:
+			d.unknown = append(d.unknown, path+k)
+		case *map[string]Scenario:
+			d.scenarios(raw[k], f, name(k))
+		case *[]Stage:
+			d.stages(raw[k], f, path+k, name(k))
+		default:
+			if err := json.Unmarshal(raw[k], f); err != nil {
+				d.errs = append(d.errs, fmt.Errorf("%s: %w", name(k), valueError(raw[k], f, err)))
+			}
+		}
+	}
+}
+
+func (d *decoder) scenarios(raw json.RawMessage, dst *map[string]Scenario, where string) {
+	m, err := jsonObject(raw)
+	if err != nil {
+		d.errs = append(d.errs, fmt.Errorf("%s: %s %w", where, short(raw), err))
+		return
+	}
+	if m == nil {
+		*dst = nil
+		return
+	}
+	out := make(map[string]Scenario, len(m))
+	for n, sraw := range m {
+		sm, err := jsonObject(sraw)
+		if err != nil {
+			d.errs = append(d.errs, fmt.Errorf("scenario %q: %s %w", n, short(sraw), err))
+			continue
+		}
+		var s Scenario
+		d.fields(sm, &s, "scenarios."+n+".", func(key string) string {
+			return fmt.Sprintf("scenario %q, option %q", n, key)
+		})
+		out[n] = s
+	}
+	*dst = out
+}
+
+func (d *decoder) stages(raw json.RawMessage, dst *[]Stage, path, where string) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		d.errs = append(d.errs, fmt.Errorf("%s: %w", where, valueError(raw, dst, err)))
+		return
+	}
+	if items == nil {
+		*dst = nil
+		return
+	}
+	out := make([]Stage, len(items))
+	for i, item := range items {
+		m, err := jsonObject(item)
+		if err != nil {
+			d.errs = append(d.errs, fmt.Errorf("%s: stage %d: %s %w", where, i, short(item), err))
+			continue
+		}
+		d.fields(m, &out[i], fmt.Sprintf("%s[%d].", path, i), func(key string) string {
+			return fmt.Sprintf("%s: stage %d, %q", where, i, key)
+		})
+	}
+	*dst = out
+}
+
+// jsonFields maps the json name of each field of the struct *p to the field's address.
+func jsonFields(p any) map[string]any {
+	v := reflect.ValueOf(p).Elem()
+	m := make(map[string]any, v.NumField())
+	for i := range v.NumField() {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = v.Field(i).Addr().Interface()
+		}
+	}
+	return m
+}
+
+// jsonObject reads b as exactly one JSON object or null (a nil map), nothing after it. Its
+// error completes a sentence whose subject is the value.
+func jsonObject(b []byte) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("must be an object, not %s", article(te.Value))
+		}
+		return nil, fmt.Errorf("are not valid JSON: %w", err)
+	}
+	return m, nil
+}
+
+func article(kind string) string {
+	if kind == "array" || kind == "object" {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+// valueError says what is wrong with raw, which json.Unmarshal refused to put into dst.
+// A Duration's own errors already quote the value.
+func valueError(raw json.RawMessage, dst any, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	if te.Field != "" {
+		return fmt.Errorf("%q: %s is not %s", te.Field, te.Value, describe(te.Type))
+	}
+	return fmt.Errorf("%s is not %s", short(raw), describe(reflect.TypeOf(dst).Elem()))
+}
+
+// describe names a Go type for a script author.
+func describe(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.String {
+			return "a list of strings"
+		}
+		return "a list"
+	case reflect.Map:
+		if t.Elem().Kind() == reflect.String {
+			return "an object of strings"
+		}
+		return "an object"
+	case reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
+// short is raw on one line, cut to a length that fits in a message.
+func short(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		b.Reset()
+		b.Write(raw)
+	}
+	const maxRunes = 40
+	if r := []rune(b.String()); len(r) > maxRunes {
+		return string(r[:maxRunes-1]) + "…"
+	}
+	return b.String()
 }
 
 // Apply overlays o's set fields onto base: o is the higher-priority layer. Shortcuts given in
@@ -197,6 +349,8 @@ func (o Options) Resolve() (Options, error) {
 		}
 		o.Scenarios = map[string]Scenario{"default": s}
 	}
+	// o is a copy, but its map is the caller's: fill the defaults into a map of our own.
+	scenarios := make(map[string]Scenario, len(o.Scenarios))
 	names := make([]string, 0, len(o.Scenarios))
 	for n := range o.Scenarios {
 		names = append(names, n)
@@ -205,8 +359,9 @@ func (o Options) Resolve() (Options, error) {
 	for _, n := range names {
 		s := o.Scenarios[n]
 		errs = append(errs, s.fillAndValidate(n)...)
-		o.Scenarios[n] = s
+		scenarios[n] = s
 	}
+	o.Scenarios = scenarios
 	for _, st := range o.SummaryTrendStats {
 		if err := validTrendStat(st); err != nil {
 			errs = append(errs, fmt.Errorf("option \"summaryTrendStats\": %w", err))

@@ -178,6 +178,11 @@ func (s *Scenario) fillAndValidate(name string) []error {
 			if len(s.Stages) == 0 {
 				bad("stages", "at least one stage is required")
 			}
+			for i, st := range s.Stages {
+				if st.Target < 0 {
+					bad("stages", "stage %d: target rate %d is negative", i, st.Target)
+				}
+			}
 		}
 	case ExternallyControlled:
 		if s.VUs == nil {
@@ -185,6 +190,10 @@ func (s *Scenario) fillAndValidate(name string) []error {
 		}
 		if s.MaxVUs == nil {
 			s.MaxVUs = i64(*s.VUs)
+		}
+		positive("vus", s.VUs, 0)
+		if *s.MaxVUs < *s.VUs {
+			bad("maxVUs", "%d is less than vus (%d)", *s.MaxVUs, *s.VUs)
 		}
 		if s.Duration == nil || *s.Duration <= 0 {
 			bad("duration", "is required and must be more than 0")

@@ -1,0 +1,124 @@
+package cmd
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The JSON and CSV files hold every sample the run produced: their counts equal the
+// summary's.
+func TestOutputsHoldEverySampleOfTheRun(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath := filepath.Join(dir, "out.json.gz")
+	csvPath := filepath.Join(dir, "out.csv")
+	src := `import { check } from 'k6';
+import { Counter } from 'k6/metrics';
+const c = new Counter('things');
+export const options = { vus: 3, iterations: 300, thresholds: { 'checks{check:odd}': ['rate>0.4'] } };
+export default function () { check(__ITER, { odd: (i) => i % 2 === 1 }); c.add(2, { kind: 'k' }); }`
+	r := runScript(t, src, nil, "-o", "json="+jsonPath, "--out", "csv="+csvPath)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	iterations := summaryCount(t, r.stdout, "iterations")
+
+	f, err := os.Open(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := map[string]int{}
+	sums := map[string]float64{}
+	described := map[string]bool{}
+	var thingsKind string
+	var checksDesc struct {
+		Thresholds []string
+		Submetrics []struct{ Name string }
+	}
+	sc := bufio.NewScanner(gz)
+	for sc.Scan() {
+		var line struct {
+			Type   string
+			Metric string
+			Data   json.RawMessage
+		}
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			t.Fatalf("bad line %q: %v", sc.Text(), err)
+		}
+		switch line.Type {
+		case "Metric":
+			described[line.Metric] = true
+			if line.Metric == "checks" {
+				_ = json.Unmarshal(line.Data, &checksDesc)
+			}
+		case "Point":
+			if !described[line.Metric] {
+				t.Fatalf("a Point of %s came before its Metric line", line.Metric)
+			}
+			var p struct {
+				Value float64
+				Tags  map[string]string
+				Time  string
+			}
+			_ = json.Unmarshal(line.Data, &p)
+			points[line.Metric]++
+			sums[line.Metric] += p.Value
+			if line.Metric == "things" {
+				thingsKind = p.Tags["kind"]
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if points["iterations"] != iterations || points["checks"] != iterations || points["things"] != iterations {
+		t.Fatalf("points %v, want %d iterations, checks and things", points, iterations)
+	}
+	if sums["things"] != float64(2*iterations) || thingsKind != "k" {
+		t.Fatalf("things sum %v (want %d) kind %q", sums["things"], 2*iterations, thingsKind)
+	}
+	if len(checksDesc.Submetrics) != 1 || checksDesc.Submetrics[0].Name != "checks{check:odd}" {
+		t.Fatalf("the checks Metric line should list the threshold's submetric: %+v", checksDesc)
+	}
+
+	cf, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cf.Close()
+	rows, err := csv.NewReader(cf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(strings.Join(rows[0], ","), "metric_name,timestamp,metric_value") {
+		t.Fatalf("csv header %v", rows[0])
+	}
+	perMetric := map[string]int{}
+	for _, row := range rows[1:] {
+		perMetric[row[0]]++
+	}
+	if perMetric["iterations"] != iterations || perMetric["things"] != iterations {
+		t.Fatalf("csv rows %v, want %d iterations and things", perMetric, iterations)
+	}
+}
+
+func TestUnknownOutputIsAnInvalidOption(t *testing.T) {
+	r := runScript(t, `export default function () {}`, nil, "--out", "influxdb=http://x")
+	if r.code != ExitInvalidConfig || !strings.Contains(r.stderr, `unknown output "influxdb"`) || !strings.Contains(r.stderr, "json") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	r = runScript(t, `export default function () {}`, nil, "--out", "json=/no/such/dir/out.json")
+	if r.code == ExitOK || !strings.Contains(r.stderr, "/no/such/dir/out.json") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+}
