@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/kdur"
 )
 
 // Thresholds
@@ -418,42 +420,7 @@ func thresholdParseDelay(raw json.RawMessage) (time.Duration, error) {
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return 0, fmt.Errorf("malformed string %s", thresholdShort(raw))
 	}
-	d, ok := thresholdDuration(strings.TrimSpace(s))
-	if !ok {
-		return 0, fmt.Errorf(`%q is not a duration (write e.g. "10s", "1m30s", "500ms")`, s)
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("%q is negative", s)
-	}
-	return d, nil
-}
-
-// thresholdDuration parses a k6 duration string: Go's syntax, optionally preceded by whole or
-// fractional days ("1d", "1d12h"), or a bare number of seconds.
-func thresholdDuration(s string) (time.Duration, bool) {
-	if thresholdNumberRE.MatchString(s) {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.Abs(f*float64(time.Second)) > math.MaxInt64 {
-			return 0, false
-		}
-		return time.Duration(f * float64(time.Second)), true
-	}
-	var days time.Duration
-	if i := strings.IndexByte(s, 'd'); i > 0 && thresholdNumberRE.MatchString(s[:i]) {
-		n, err := strconv.ParseFloat(s[:i], 64)
-		if err != nil || math.Abs(n*24*float64(time.Hour)) > math.MaxInt64 {
-			return 0, false
-		}
-		days, s = time.Duration(n*24*float64(time.Hour)), s[i+1:]
-		if s == "" {
-			return days, true
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, false
-	}
-	return days + d, true
+	return kdur.Parse(s)
 }
 
 // thresholdShort quotes at most the first 40 bytes of a JSON fragment for an error message.

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/kdur"
 )
 
 // Duration is a time span written the way k6 options write it: a string such as "30s",
@@ -15,68 +15,10 @@ import (
 // milliseconds. It is never negative.
 type Duration time.Duration
 
-// maxDuration is the longest span a Duration holds, 2562047h47m16.854775807s.
-const maxDuration = time.Duration(math.MaxInt64)
-
 // ParseDuration reads a k6 duration string. Errors quote s as written.
 func ParseDuration(s string) (Duration, error) {
-	in := strconv.Quote(s)
-	t := strings.TrimSpace(s)
-	if f, err := strconv.ParseFloat(t, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		d, err := fromFloat(f, time.Second, in)
-		return Duration(d), err
-	}
-	// k6 also accepts days: "1d", "1.5d", "1d2h".
-	var days time.Duration
-	if i := strings.IndexByte(t, 'd'); i > 0 {
-		if n, err := strconv.ParseFloat(t[:i], 64); err == nil || errors.Is(err, strconv.ErrRange) {
-			var derr error
-			if days, derr = fromFloat(n, 24*time.Hour, in); derr != nil {
-				return 0, derr
-			}
-			t = t[i+1:]
-			if t == "" {
-				return Duration(days), nil
-			}
-		}
-	}
-	d, err := time.ParseDuration(t)
-	if err != nil {
-		return 0, fmt.Errorf("%s is not a duration (write e.g. \"30s\", \"1m30s\", \"500ms\", \"1d2h\")", in)
-	}
-	if d < 0 {
-		if days > 0 {
-			return 0, fmt.Errorf("%s has a negative part", in)
-		}
-		return 0, fmt.Errorf("%s is negative", in)
-	}
-	if d > maxDuration-days {
-		return 0, outOfRange(in)
-	}
-	return Duration(days + d), nil
-}
-
-// fromFloat converts f units to a duration. strconv.ParseFloat takes "NaN", "Inf" and
-// numbers far beyond what an int64 of nanoseconds holds, and converting those to a
-// time.Duration silently yields nonsense (math.MinInt64), so they are refused here; text is
-// the value as the user wrote it, for the message.
-func fromFloat(f float64, unit time.Duration, text string) (time.Duration, error) {
-	switch {
-	case math.IsNaN(f):
-		return 0, fmt.Errorf("%s is not a number", text)
-	case f < 0:
-		return 0, fmt.Errorf("%s is negative", text)
-	}
-	// float64(math.MaxInt64) rounds up to 2^63, which no int64 holds: refuse it too.
-	ns := f * float64(unit)
-	if ns >= float64(maxDuration) {
-		return 0, outOfRange(text)
-	}
-	return time.Duration(ns), nil
-}
-
-func outOfRange(text string) error {
-	return fmt.Errorf("%s is out of range (the longest duration is %s)", text, maxDuration)
+	d, err := kdur.Parse(s)
+	return Duration(d), err
 }
 
 // UnmarshalJSON implements json.Unmarshaler. JSON null leaves d as it is.
@@ -102,7 +44,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 		}
 		// On ErrRange ms is ±Inf (too big) or 0 (too small to tell from 0): fromFloat
 		// refuses the first and 0 is right for the second.
-		v, err := fromFloat(ms, time.Millisecond, string(b))
+		v, err := kdur.FromFloat(ms, time.Millisecond, string(b))
 		if err != nil {
 			return err
 		}
