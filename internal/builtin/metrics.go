@@ -20,6 +20,9 @@ type Metrics struct {
 	// IterationFailed is ours, beyond k6: the share of iterations that threw, so "fail if more
 	// than 1% of iterations throw" is one threshold.
 	IterationFailed *metrics.Metric
+	// IterationStartDelay is ours, beyond k6: how late the arrival-rate executors started each
+	// iteration against its schedule, so coordinated omission shows instead of hiding.
+	IterationStartDelay *metrics.Metric
 }
 
 // Register creates the built-in metrics in r.
@@ -39,6 +42,7 @@ func Register(r *metrics.Registry) (*Metrics, error) {
 		{&m.Checks, "checks", metrics.Rate, metrics.Default},
 		{&m.GroupDuration, "group_duration", metrics.Trend, metrics.Time},
 		{&m.IterationFailed, "iteration_failed", metrics.Rate, metrics.Default},
+		{&m.IterationStartDelay, "iteration_start_delay", metrics.Trend, metrics.Time},
 	} {
 		var err error
 		if *d.dst, err = r.NewMetric(d.name, d.typ, d.vt); err != nil {

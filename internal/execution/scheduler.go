@@ -37,6 +37,8 @@ type Progress struct {
 	ActiveVUs   atomic.Int64
 	Iterations  atomic.Int64 // completed
 	Interrupted atomic.Int64
+	// Dropped counts the arrival-rate iterations that were due when no VU was free.
+	Dropped atomic.Int64
 }
 
 // Scheduler runs the scenarios of one test.
@@ -52,6 +54,10 @@ type Scheduler struct {
 	progress []*Progress
 	active   atomic.Int64
 	maxVUs   int64
+
+	// external holds the running externally-controlled scenarios, for SetVUs.
+	externalMu sync.Mutex
+	external   map[string]*externalControl
 }
 
 // NewScheduler prepares a run; Progress is available from here on.
@@ -145,6 +151,14 @@ func (s *Scheduler) runScenario(graceful, hard context.Context, p *Progress) err
 		return run.perVUIterations(graceful, hard)
 	case options.ConstantVUs:
 		return run.constantVUs(graceful, hard)
+	case options.RampingVUs:
+		return run.rampingVUs(graceful, hard)
+	case options.ConstantArrivalRate:
+		return run.constantArrivalRate(graceful, hard)
+	case options.RampingArrivalRate:
+		return run.rampingArrivalRate(graceful, hard)
+	case options.ExternallyControlled:
+		return run.externallyControlled(graceful, hard)
 	}
 	return fmt.Errorf("scenario %q: the %s executor is not implemented yet", p.Name, sc.Executor)
 }
