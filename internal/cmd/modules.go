@@ -3,6 +3,7 @@ package cmd
 import (
 	neo4j "github.com/xk6-neo4j/xk6-neo4j"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/datamod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/executionmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6mod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/metricsmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/summarymod"
@@ -13,10 +14,11 @@ import (
 // modules, is made for every run.
 func ModuleTable() map[string]modules.Module {
 	return map[string]modules.Module{
-		"k6":         k6mod.New(),
-		"k6/metrics": metricsmod.New(),
-		"k6/data":    datamod.New(),
-		"k6/x/neo4j": neo4j.New(),
+		"k6":           k6mod.New(),
+		"k6/metrics":   metricsmod.New(),
+		"k6/data":      datamod.New(),
+		"k6/execution": executionmod.New(),
+		"k6/x/neo4j":   neo4j.New(),
 		// k6's summary library (https://jslib.k6.io/k6-summary/...), built in.
 		summarymod.ImportPath: summarymod.New(),
 	}

@@ -49,6 +49,7 @@ type testRun struct {
 	thresholdAbort atomic.Bool
 	scriptAbort    atomic.Pointer[string] // test.abort()'s reason
 	abortRun       func()
+	engineStart    time.Time
 }
 
 // setThresholds reads options.thresholds and checks them against the metrics the init code
@@ -116,11 +117,21 @@ func (r *testRun) run(color bool) int {
 	if err != nil {
 		return r.fail(ExitScriptException, "%v", err)
 	}
+	r.runner.Abort = func(reason string) {
+		r.scriptAbort.CompareAndSwap(nil, &reason)
+		r.logger.Warn("test.abort() called: stopping the run", "reason", reason)
+		if r.abortRun != nil {
+			r.abortRun()
+		}
+	}
 	defer r.discardVUs()
 
 	// The first VU only reads the options.
 	optsVU, err := r.newVU(0)
 	if err != nil {
+		if r.scriptAbort.Load() != nil {
+			return r.fail(ExitScriptAborted, "the script aborted the test in its init code: %s", *r.scriptAbort.Load())
+		}
 		return r.fail(ExitScriptException, "%v", err)
 	}
 	if code := r.resolveOptions(optsVU); code != ExitOK {
@@ -132,6 +143,15 @@ func (r *testRun) run(color bool) int {
 	sched, code := r.initVUs()
 	if code != ExitOK {
 		return code
+	}
+	r.runner.Options, _ = json.Marshal(r.opts)
+	r.runner.Instance = func() js.InstanceState {
+		st := js.InstanceState{VUsActive: sched.ActiveVUs(), VUsInitialized: sched.MaxVUs(), Start: r.engineStart}
+		for _, p := range sched.Progress() {
+			st.IterationsCompleted += p.Iterations.Load()
+			st.IterationsInterrupted += p.Interrupted.Load()
+		}
+		return st
 	}
 	outs, err := r.makeOutputs(append(splitEnvList(r.gs.Env["K6_OUT"]), r.cfg.outs...))
 	if err != nil {
@@ -146,6 +166,7 @@ func (r *testRun) run(color bool) int {
 	r.printBanner(bundle.Path, outs)
 
 	r.engine.Start()
+	r.engineStart = time.Now()
 	engineStopped := false
 	stopEngine := func() {
 		if !engineStopped {
@@ -169,7 +190,9 @@ func (r *testRun) run(color bool) int {
 	exit := ExitOK
 	setupJSON, err := r.setup(optsVU, hard)
 	if err != nil {
-		r.logger.Error(err.Error(), "in", "setup")
+		if r.scriptAbort.Load() == nil {
+			r.logger.Error(err.Error(), "in", "setup")
+		}
 		exit = ExitScriptException
 	} else {
 		sched.SetupJSON = setupJSON

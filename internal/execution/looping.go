@@ -195,10 +195,14 @@ func (r *scenarioRun) takeVUs(n int64) ([]VU, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario %q: %w", r.progress.Name, err)
 	}
+	info := r.progress.info()
 	for _, vu := range vus {
 		if err := vu.Activate(r.tags, r.sched.SetupJSON); err != nil {
 			r.sched.VUs.Return(vus)
 			return nil, fmt.Errorf("scenario %q: %w", r.progress.Name, err)
+		}
+		if sa, ok := vu.(ScenarioAware); ok {
+			sa.SetScenario(info)
 		}
 	}
 	return vus, nil

@@ -39,6 +39,42 @@ type Progress struct {
 	Interrupted atomic.Int64
 	// Dropped counts the arrival-rate iterations that were due when no VU was free.
 	Dropped atomic.Int64
+	// started hands out scenario-wide iteration numbers (k6/execution's
+	// scenario.iterationInTest).
+	started atomic.Int64
+}
+
+// ScenarioInfo is what a VU may know of the scenario it runs for; k6/execution shows it.
+type ScenarioInfo struct {
+	Name, Executor string
+	StartTime      time.Time
+	// NextIteration numbers an iteration about to start, from 0, across the scenario's VUs.
+	NextIteration func() int64
+	// Progress is the share of the scenario done, from 0 to 1.
+	Progress func() float64
+}
+
+// ScenarioAware is a VU that wants to know its scenario.
+type ScenarioAware interface {
+	SetScenario(ScenarioInfo)
+}
+
+// info describes the scenario to its VUs.
+func (p *Progress) info() ScenarioInfo {
+	return ScenarioInfo{
+		Name: p.Name, Executor: p.Scenario.Executor, StartTime: time.Unix(0, p.Started.Load()),
+		NextIteration: func() int64 { return p.started.Add(1) - 1 },
+		Progress: func() float64 {
+			if p.Ended.Load() != 0 {
+				return 1
+			}
+			total := p.Scenario.MaxTime() - p.Scenario.GracefulStop.D()
+			if total <= 0 {
+				return 0
+			}
+			return min(1, float64(time.Since(time.Unix(0, p.Started.Load())))/float64(total))
+		},
+	}
 }
 
 // Scheduler runs the scenarios of one test.
@@ -186,24 +222,18 @@ func (r *scenarioRun) deadlines(graceful, hard context.Context, d time.Duration)
 // withVUs takes n VUs from the pool, activates them and runs loop in each, returning them
 // when all loops end.
 func (r *scenarioRun) withVUs(n int64, loop func(i int64, vu VU)) error {
-	vus, err := r.sched.VUs.Take(int(n))
+	vus, err := r.takeVUs(n)
 	if err != nil {
-		return fmt.Errorf("scenario %q: %w", r.progress.Name, err)
+		return err
 	}
 	defer r.sched.VUs.Return(vus)
 	var wg sync.WaitGroup
 	for i, vu := range vus {
-		vuTags := r.tags
-		if err := vu.Activate(vuTags, r.sched.SetupJSON); err != nil {
-			return fmt.Errorf("scenario %q: %w", r.progress.Name, err)
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.sched.active.Add(1)
-			r.progress.ActiveVUs.Add(1)
-			defer r.sched.active.Add(-1)
-			defer r.progress.ActiveVUs.Add(-1)
+			r.vuUp()
+			defer r.vuDown()
 			loop(int64(i), vu)
 		}()
 	}

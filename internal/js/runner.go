@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/grafana/sobek"
 	"github.com/grafana/sobek/parser"
@@ -33,6 +34,19 @@ type Runner struct {
 
 	program    *sobek.Program
 	exceptions exceptionLog
+
+	// Hooks for k6/execution, set by the host before VUs run: Abort stops the test run
+	// (test.abort), Instance describes the run, Options is the resolved options as JSON.
+	Abort    func(reason string)
+	Instance func() InstanceState
+	Options  []byte
+}
+
+// InstanceState is k6/execution's `instance`.
+type InstanceState struct {
+	IterationsCompleted, IterationsInterrupted int64
+	VUsActive, VUsInitialized                  int64
+	Start                                      time.Time
 }
 
 // ErrInit wraps an exception thrown while the script's init code runs (k6's exit code 107).

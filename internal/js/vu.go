@@ -34,7 +34,39 @@ type VU struct {
 	iteration int64
 	setupData sobek.Value
 	setupJSON string
+
+	// For k6/execution: the scenario this VU runs for, and its iteration numbers there.
+	scenario       execution.ScenarioInfo
+	scenarioIter   int64 // scenario-wide number of the current iteration
+	iterInScenario int64 // this VU's iterations in the scenario
 }
+
+var _ execution.ScenarioAware = (*VU)(nil)
+
+// SetScenario implements execution.ScenarioAware.
+func (vu *VU) SetScenario(info execution.ScenarioInfo) {
+	vu.scenario = info
+	vu.iterInScenario = -1
+	vu.scenarioIter = -1
+}
+
+// ExecState is the VU's side of k6/execution.
+type ExecState struct {
+	VUID                    uint64
+	IterationInInstance     int64
+	IterationInScenario     int64
+	ScenarioIterationInTest int64
+	Scenario                execution.ScenarioInfo
+}
+
+// Exec returns what k6/execution shows of this VU now.
+func (vu *VU) Exec() ExecState {
+	return ExecState{VUID: vu.ID, IterationInInstance: vu.iteration - 1, IterationInScenario: vu.iterInScenario,
+		ScenarioIterationInTest: vu.scenarioIter, Scenario: vu.scenario}
+}
+
+// Runner returns the runner that made the VU.
+func (vu *VU) Runner() *Runner { return vu.runner }
 
 var _ modules.VU = (*VU)(nil)
 
@@ -252,6 +284,10 @@ func (vu *VU) Iteration(ctx context.Context, exec string) error {
 	st.Iteration = vu.iteration
 	_ = rt.Set("__ITER", vu.iteration)
 	vu.iteration++
+	vu.iterInScenario++
+	if vu.scenario.NextIteration != nil {
+		vu.scenarioIter = vu.scenario.NextIteration()
+	}
 	start := time.Now()
 	_, err := vu.Call(ctx, exec, vu.setupData)
 	if errors.Is(err, ErrInterrupted) {

@@ -1,0 +1,132 @@
+// Package executionmod is the `k6/execution` module: what a script can know about the run
+// while it runs (its VU, scenario and instance) and test.abort().
+package executionmod
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/grafana/sobek"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js"
+	"github.com/xk6-neo4j/xk6-neo4j/modules"
+)
+
+// RootModule is created once per run.
+type RootModule struct{}
+
+// New returns the module.
+func New() *RootModule { return &RootModule{} }
+
+var _ modules.Module = (*RootModule)(nil)
+
+type instance struct {
+	vu      modules.VU
+	exports *sobek.Object
+}
+
+// hostVU is the host's VU, which knows its execution state.
+type hostVU interface {
+	Exec() js.ExecState
+	Runner() *js.Runner
+}
+
+// ErrAborted is the interrupt a test.abort() raises.
+var ErrAborted = errors.New("test aborted by the script")
+
+// NewModuleInstance implements modules.Module.
+func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+	mi := &instance{vu: vu}
+	rt := vu.Runtime()
+	host, _ := vu.(hostVU)
+	getters := func(props map[string]func() any) *sobek.Object {
+		o := rt.NewObject()
+		for name, get := range props {
+			_ = o.DefineAccessorProperty(name, rt.ToValue(func() any { return get() }), nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
+		}
+		return o
+	}
+	exec := func() js.ExecState {
+		if host == nil {
+			return js.ExecState{}
+		}
+		return host.Exec()
+	}
+	inst := func() js.InstanceState {
+		if host == nil || host.Runner().Instance == nil {
+			return js.InstanceState{}
+		}
+		return host.Runner().Instance()
+	}
+	mi.exports = rt.NewObject()
+	_ = mi.exports.Set("vu", getters(map[string]func() any{
+		"idInInstance":        func() any { return exec().VUID },
+		"idInTest":            func() any { return exec().VUID },
+		"iterationInInstance": func() any { return exec().IterationInInstance },
+		"iterationInScenario": func() any { return exec().IterationInScenario },
+	}))
+	_ = mi.exports.Set("scenario", getters(map[string]func() any{
+		"name":     func() any { return exec().Scenario.Name },
+		"executor": func() any { return exec().Scenario.Executor },
+		"startTime": func() any {
+			st := exec().Scenario.StartTime
+			if st.IsZero() {
+				return 0
+			}
+			return st.UnixMilli()
+		},
+		"progress": func() any {
+			if p := exec().Scenario.Progress; p != nil {
+				return p()
+			}
+			return 0
+		},
+		"iterationInInstance": func() any { return exec().ScenarioIterationInTest },
+		"iterationInTest":     func() any { return exec().ScenarioIterationInTest },
+	}))
+	_ = mi.exports.Set("instance", getters(map[string]func() any{
+		"iterationsCompleted":   func() any { return inst().IterationsCompleted },
+		"iterationsInterrupted": func() any { return inst().IterationsInterrupted },
+		"vusActive":             func() any { return inst().VUsActive },
+		"vusInitialized":        func() any { return inst().VUsInitialized },
+		"currentTestRunDuration": func() any {
+			if s := inst().Start; !s.IsZero() {
+				return float64(time.Since(s)) / float64(time.Millisecond)
+			}
+			return 0
+		},
+	}))
+	test := rt.NewObject()
+	_ = test.Set("abort", func(call sobek.FunctionCall) sobek.Value {
+		reason := "test.abort() called"
+		if a := call.Argument(0); !sobek.IsUndefined(a) {
+			reason = a.String()
+		}
+		if host != nil && host.Runner().Abort != nil {
+			host.Runner().Abort(reason)
+		}
+		// Interrupting (not throwing) means a try/catch in the script cannot swallow it.
+		rt.Interrupt(ErrAborted)
+		return sobek.Undefined()
+	})
+	_ = test.DefineAccessorProperty("options", rt.ToValue(func() any {
+		if host == nil {
+			return nil
+		}
+		var o any
+		_ = json.Unmarshal(host.Runner().Options, &o)
+		return o
+	}), nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
+	_ = mi.exports.Set("test", test)
+	return mi
+}
+
+// Exports implements modules.Instance.
+func (mi *instance) Exports() modules.Exports {
+	named := map[string]any{}
+	for _, k := range mi.exports.Keys() {
+		named[k] = mi.exports.Get(k)
+	}
+	return modules.Exports{Default: mi.exports, Named: named}
+}
