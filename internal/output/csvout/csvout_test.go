@@ -2,95 +2,34 @@ package csvout
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
-	"io"
-	"io/fs"
-	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
-type fixture struct {
-	ms []*metrics.Metric
-}
-
-func newFixture(t testing.TB) fixture {
-	t.Helper()
-	r := metrics.NewRegistry()
-	mk := func(name string, typ metrics.MetricType, vt metrics.ValueType) *metrics.Metric {
-		m, err := r.NewMetric(name, typ, vt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	return fixture{ms: []*metrics.Metric{
-		mk("neo4j_query_duration", metrics.Trend, metrics.Time),
-		mk("neo4j_queries", metrics.Counter, metrics.Default),
-		mk("neo4j_query_failed", metrics.Rate, metrics.Default),
-		mk("vus", metrics.Gauge, metrics.Default),
-	}}
-}
-
-var base = time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
-
-// sample i has a value no other sample has (i + 0.5, exact with six decimals), so it can be
-// found in the file; one in ten has no tags; the others mix column tags and extra tags.
-func (f fixture) sample(i int) metrics.Sample {
-	s := metrics.Sample{
-		Metric: f.ms[i%len(f.ms)],
-		Time:   base.Add(time.Duration(i) * time.Millisecond),
-		Value:  float64(i) + 0.5,
-	}
-	if i%10 != 0 {
-		s.Tags = metrics.NewTagSet(map[string]string{
+// newFixture's samples are a millisecond apart (their values, i + 0.5, are exact with six
+// decimals); but for one in ten, they have tags that mix column tags and extra tags.
+func newFixture(t testing.TB) outputtest.Fixture {
+	return outputtest.NewFixture(t, time.Millisecond, func(i int) map[string]string {
+		return map[string]string{
 			"mode":     []string{"read", "write", "auto"}[i%3],
 			"name":     "q" + strconv.Itoa(i%7),
 			"db":       "neo4j",
 			"scenario": "default",
 			"status":   []string{"ok", "error"}[i%2],
-		})
-	}
-	return s
-}
-
-func (f fixture) batches(from, to int) [][]metrics.SampleContainer {
-	var out [][]metrics.SampleContainer
-	var cur []metrics.SampleContainer
-	for i := from; i < to; {
-		switch i % 3 {
-		case 0:
-			cur = append(cur, f.sample(i))
-			i++
-		default:
-			var ss metrics.Samples
-			for j := 0; j < 4 && i < to; j++ {
-				ss = append(ss, f.sample(i))
-				i++
-			}
-			cur = append(cur, ss)
 		}
-		if len(cur) == 16 {
-			out = append(out, cur)
-			cur = nil
-		}
-	}
-	if cur != nil {
-		out = append(out, cur)
-	}
-	return out
+	})
 }
 
 func start(t testing.TB, p output.Params) *Output {
@@ -105,29 +44,9 @@ func start(t testing.TB, p output.Params) *Output {
 	return o
 }
 
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(path, ".gz") {
-		return raw
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("%s is not gzip: %v", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("%s: gzip stream: %v", path, err)
-	}
-	return out
-}
-
 // checkFile reads the whole file with encoding/csv and checks it is the header and then
 // samples [0, n) of f exactly once, each with its metric, time, value and tags.
-func checkFile(t *testing.T, content []byte, f fixture, n int) {
+func checkFile(t *testing.T, content []byte, f outputtest.Fixture, n int) {
 	t.Helper()
 	if !bytes.HasPrefix(content, []byte(Header)) {
 		t.Fatalf("the file does not start with the header: %q", content[:min(len(content), 200)])
@@ -156,7 +75,7 @@ func checkFile(t *testing.T, content []byte, f fixture, n int) {
 			t.Fatalf("row %d: value %v is no sample of the test, or a repeated one", ln+2, v)
 		}
 		seen[i] = true
-		want := f.sample(i)
+		want := f.Sample(i)
 		if row[col("metric_name")] != want.Metric.Name {
 			t.Fatalf("row %d: metric %s, want %s", ln+2, row[0], want.Metric.Name)
 		}
@@ -191,13 +110,13 @@ func TestEverySampleOnce(t *testing.T) {
 			path := filepath.Join(t.TempDir(), name)
 			o := start(t, output.Params{Arg: path})
 			const n = 5000
-			for _, b := range f.batches(0, n) {
+			for _, b := range f.Batches(0, n) {
 				o.AddSamples(b)
 			}
 			if err := o.Stop(); err != nil {
 				t.Fatal(err)
 			}
-			checkFile(t, readFile(t, path), f, n)
+			checkFile(t, outputtest.ReadFile(t, path), f, n)
 		})
 	}
 }
@@ -216,11 +135,11 @@ func TestTimeFormatFromEnv(t *testing.T) {
 			f := newFixture(t)
 			path := filepath.Join(t.TempDir(), "out.csv")
 			o := start(t, output.Params{Arg: path, Env: map[string]string{"K6_CSV_TIME_FORMAT": format}})
-			o.AddSamples([]metrics.SampleContainer{metrics.Sample{Metric: f.ms[0], Time: at, Value: 1}})
+			o.AddSamples([]metrics.SampleContainer{metrics.Sample{Metric: f.Metrics[0], Time: at, Value: 1}})
 			if err := o.Stop(); err != nil {
 				t.Fatal(err)
 			}
-			rows, err := csv.NewReader(bytes.NewReader(readFile(t, path))).ReadAll()
+			rows, err := csv.NewReader(bytes.NewReader(outputtest.ReadFile(t, path))).ReadAll()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -239,13 +158,13 @@ func TestSettingsInTheArgument(t *testing.T) {
 	if o.Description() != "csv ("+path+")" {
 		t.Fatalf("Description() = %q", o.Description())
 	}
-	o.AddSamples([]metrics.SampleContainer{f.sample(3)})
+	o.AddSamples([]metrics.SampleContainer{f.Sample(3)})
 	time.Sleep(50 * time.Millisecond) // a few save intervals
 	if err := o.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	want := Header + "vus,1741064767003,3.500000,,,,,,,q3,,default,,error,,,,db=neo4j&mode=read,\n"
-	if got := string(readFile(t, path)); got != want {
+	if got := string(outputtest.ReadFile(t, path)); got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
 }
@@ -255,7 +174,7 @@ func TestSaveIntervalWritesWhileRunning(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.csv")
 	o := start(t, output.Params{Arg: path, Env: map[string]string{"K6_CSV_SAVE_INTERVAL": "20ms"}})
 	defer o.Stop()
-	o.AddSamples([]metrics.SampleContainer{f.sample(1)})
+	o.AddSamples([]metrics.SampleContainer{f.Sample(1)})
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		raw, err := os.ReadFile(path)
@@ -279,7 +198,7 @@ func TestStdout(t *testing.T) {
 	if got := o.Description(); got != "csv (stdout)" {
 		t.Fatalf("Description() = %q", got)
 	}
-	for _, b := range f.batches(0, 100) {
+	for _, b := range f.Batches(0, 100) {
 		o.AddSamples(b)
 	}
 	if err := o.Stop(); err != nil {
@@ -298,33 +217,6 @@ func TestDefaultFileName(t *testing.T) {
 	}
 }
 
-func TestConcurrentAddSamples(t *testing.T) {
-	f := newFixture(t)
-	path := filepath.Join(t.TempDir(), "out.csv.gz")
-	o, err := newOutput(output.Params{Arg: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.addTimeout = time.Minute // this test wants every sample; the drop path has its own test
-	if err := o.Start(); err != nil {
-		t.Fatal(err)
-	}
-	const workers, per = 8, 2000
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for _, b := range f.batches(w*per, (w+1)*per) {
-				o.AddSamples(b)
-			}
-		})
-	}
-	wg.Wait()
-	if err := o.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	checkFile(t, readFile(t, path), f, workers*per)
-}
-
 func TestEmptyRunLeavesTheHeader(t *testing.T) {
 	for _, name := range []string{"out.csv", "out.csv.gz"} {
 		t.Run(name, func(t *testing.T) {
@@ -333,7 +225,7 @@ func TestEmptyRunLeavesTheHeader(t *testing.T) {
 			if err := o.Stop(); err != nil {
 				t.Fatal(err)
 			}
-			if got := string(readFile(t, path)); got != Header {
+			if got := string(outputtest.ReadFile(t, path)); got != Header {
 				t.Fatalf("content %q", got)
 			}
 		})
@@ -344,115 +236,5 @@ func TestNewRejectsBadSettings(t *testing.T) {
 	_, err := New(output.Params{Arg: "x.csv", Env: map[string]string{"K6_CSV_TIME_FORMAT": "iso8601"}})
 	if !errors.Is(err, ErrInvalidConfig) {
 		t.Fatalf("New() = %v, want ErrInvalidConfig", err)
-	}
-}
-
-func TestStartFailsNamingThePath(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "missing-dir", "out.csv")
-	o, err := New(output.Params{Arg: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = o.Start()
-	if !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("Start() = %v, want fs.ErrNotExist", err)
-	}
-	var pe *fs.PathError
-	if !errors.As(err, &pe) || pe.Path != path {
-		t.Fatalf("Start() = %v, want a *fs.PathError for %s", err, path)
-	}
-	if err := o.Stop(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-type failingWriter struct {
-	mu    sync.Mutex
-	limit int
-}
-
-var errDiskFull = errors.New("disk full")
-
-func (w *failingWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(p) > w.limit {
-		n := w.limit
-		w.limit = 0
-		return n, errDiskFull
-	}
-	w.limit -= len(p)
-	return len(p), nil
-}
-
-func TestWriteErrorReportedByStop(t *testing.T) {
-	f := newFixture(t)
-	var logs bytes.Buffer
-	o := start(t, output.Params{
-		Arg:    "-",
-		Stdout: &failingWriter{limit: 1000},
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-	})
-	for _, b := range f.batches(0, 20000) {
-		o.AddSamples(b)
-	}
-	if err := o.Stop(); !errors.Is(err, errDiskFull) {
-		t.Fatalf("Stop() = %v, want the write error", err)
-	}
-	if !strings.Contains(logs.String(), "writing failed") {
-		t.Fatalf("the failure was not logged when it happened; logs:\n%s", logs.String())
-	}
-}
-
-type stallingWriter struct {
-	release chan struct{}
-	buf     bytes.Buffer
-}
-
-func (w *stallingWriter) Write(p []byte) (int, error) {
-	<-w.release
-	return w.buf.Write(p)
-}
-
-func TestAddSamplesNeverBlocksLongOnAStalledWriter(t *testing.T) {
-	f := newFixture(t)
-	w := &stallingWriter{release: make(chan struct{})}
-	var logs bytes.Buffer
-	o, err := newOutput(output.Params{Arg: "-", Stdout: w, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.queue = make(chan []metrics.SampleContainer, 4)
-	o.addTimeout = 5 * time.Millisecond
-	if err := o.Start(); err != nil {
-		t.Fatal(err)
-	}
-	const n = 4000
-	batches := f.batches(0, n)
-	began := time.Now()
-	for _, b := range batches {
-		o.AddSamples(b)
-	}
-	if el, limit := time.Since(began), time.Duration(len(batches))*(o.addTimeout+50*time.Millisecond); el > limit {
-		t.Fatalf("AddSamples took %v for %d batches", el, len(batches))
-	}
-	dropped := o.dropped.Load()
-	if dropped == 0 {
-		t.Fatal("nothing dropped although the writer was stalled")
-	}
-	close(w.release)
-	if err := o.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	content := w.buf.Bytes()
-	if content[len(content)-1] != '\n' {
-		t.Fatal("the output does not end on a complete row")
-	}
-	rows := bytes.Count(content, []byte("\n")) - 1
-	if int64(rows)+dropped != n {
-		t.Fatalf("%d rows written + %d dropped != %d", rows, dropped, n)
-	}
-	if !strings.Contains(logs.String(), "dropped="+strconv.FormatInt(dropped, 10)) {
-		t.Fatalf("the drop count was not reported; logs:\n%s", logs.String())
 	}
 }

@@ -1,49 +1,30 @@
 package jsonout
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
-	"github.com/xk6-neo4j/xk6-neo4j/metrics"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/filewriter"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
 )
 
 // BenchmarkJSONAddSamples measures a sample from AddSamples to the file, the writer
 // goroutine's work included: the timer runs until Stop has flushed and closed the file.
 // ns/sample is the figure to compare; allocs/op counts allocations per batch of 100.
 func BenchmarkJSONAddSamples(b *testing.B) {
-	for _, name := range []string{"out.json", "out.json.gz"} {
-		b.Run(name, func(b *testing.B) {
-			f := newFixture(b)
-			const perBatch = 100
-			batch := make([]metrics.SampleContainer, 0, perBatch)
-			for i := range perBatch {
-				batch = append(batch, f.sample(i+1))
-			}
-			o := newOutput(output.Params{Arg: filepath.Join(b.TempDir(), name)})
-			o.addTimeout = time.Minute // measure throughput, not drops
-			if err := o.Start(); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				o.AddSamples(batch)
-			}
-			if err := o.Stop(); err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perBatch), "ns/sample")
+	f := newFixture(b)
+	outputtest.BenchmarkAddSamples(b, []string{"out.json", "out.json.gz"}, f.Sample, func(path string) output.Output {
+		return newOutput(output.Params{Arg: path}, func(c *filewriter.Config) {
+			c.AddTimeout = time.Minute // measure throughput, not drops
 		})
-	}
+	})
 }
 
 // BenchmarkJSONEncodePoint is the line encoding alone.
 func BenchmarkJSONEncodePoint(b *testing.B) {
 	f := newFixture(b)
-	s := f.sample(1)
+	s := f.Sample(1)
 	s.Tags = s.Tags.With("identity", "neo4j@127.0.0.1:7687").With("status", "ok")
 	e := newEncoder(nil)
 	buf := make([]byte, 0, 512)

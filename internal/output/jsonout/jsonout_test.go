@@ -2,100 +2,31 @@ package jsonout
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
-// fixture is a registry with one metric of each type, as the neo4j module and the host make.
-type fixture struct {
-	ms []*metrics.Metric
-}
-
-func newFixture(t testing.TB) fixture {
-	t.Helper()
-	r := metrics.NewRegistry()
-	mk := func(name string, typ metrics.MetricType, vt metrics.ValueType) *metrics.Metric {
-		m, err := r.NewMetric(name, typ, vt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	return fixture{ms: []*metrics.Metric{
-		mk("neo4j_query_duration", metrics.Trend, metrics.Time),
-		mk("neo4j_queries", metrics.Counter, metrics.Default),
-		mk("neo4j_query_failed", metrics.Rate, metrics.Default),
-		mk("vus", metrics.Gauge, metrics.Default),
-	}}
-}
-
-var base = time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
-
-// sample i has a value no other sample has (i + 0.5), so it can be found in the file; one in
-// ten has no tags.
-func (f fixture) sample(i int) metrics.Sample {
-	s := metrics.Sample{
-		Metric: f.ms[i%len(f.ms)],
-		Time:   base.Add(time.Duration(i) * time.Microsecond),
-		Value:  float64(i) + 0.5,
-	}
-	if i%10 != 0 {
-		s.Tags = metrics.NewTagSet(map[string]string{
+// newFixture's samples are a microsecond apart; but for one in ten, they have the tags mode,
+// name and db.
+func newFixture(t testing.TB) outputtest.Fixture {
+	return outputtest.NewFixture(t, time.Microsecond, func(i int) map[string]string {
+		return map[string]string{
 			"mode": []string{"read", "write", "auto"}[i%3],
 			"name": "q" + strconv.Itoa(i%7),
 			"db":   "neo4j",
-		})
-	}
-	return s
-}
-
-// wantTags is the tags of sample i as the file should hold them (nil for none).
-func (f fixture) wantTags(i int) map[string]string {
-	return f.sample(i).Tags.Map()
-}
-
-// batches cuts samples [from, to) into batches of mixed container kinds.
-func (f fixture) batches(from, to int) [][]metrics.SampleContainer {
-	var out [][]metrics.SampleContainer
-	var cur []metrics.SampleContainer
-	for i := from; i < to; {
-		switch i % 3 {
-		case 0: // a lone Sample
-			cur = append(cur, f.sample(i))
-			i++
-		default: // a Samples of up to 4
-			var ss metrics.Samples
-			for j := 0; j < 4 && i < to; j++ {
-				ss = append(ss, f.sample(i))
-				i++
-			}
-			cur = append(cur, ss)
 		}
-		if len(cur) == 16 {
-			out = append(out, cur)
-			cur = nil
-		}
-	}
-	if cur != nil {
-		out = append(out, cur)
-	}
-	return out
+	})
 }
 
 func start(t testing.TB, p output.Params) *Output {
@@ -105,28 +36,6 @@ func start(t testing.TB, p output.Params) *Output {
 		t.Fatal(err)
 	}
 	return o
-}
-
-// readFile returns the file's content, gunzipped when the name ends in .gz (reading the gzip
-// stream to its end checks its trailer, so a stream that was not closed fails here).
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(path, ".gz") {
-		return raw
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("%s is not gzip: %v", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatalf("%s: gzip stream: %v", path, err)
-	}
-	return out
 }
 
 type envelope struct {
@@ -161,7 +70,7 @@ var (
 
 // checkFile parses every line and checks the file holds samples [0, n) of f exactly once,
 // each metric described once before its first point. It returns the Metric lines by name.
-func checkFile(t *testing.T, content []byte, f fixture, n int) map[string]metricData {
+func checkFile(t *testing.T, content []byte, f outputtest.Fixture, n int) map[string]metricData {
 	t.Helper()
 	if n == 0 {
 		if len(content) != 0 {
@@ -215,15 +124,15 @@ func checkFile(t *testing.T, content []byte, f fixture, n int) map[string]metric
 				t.Fatalf("line %d: sample %d written twice", ln+1, i)
 			}
 			seen[i] = true
-			want := f.sample(i)
+			want := f.Sample(i)
 			if env.Metric != want.Metric.Name || md.Type != want.Metric.Type.String() || md.Contains != want.Metric.Contains.String() {
 				t.Fatalf("line %d: sample %d under %s (%s of %s), want %s", ln+1, i, env.Metric, md.Type, md.Contains, want.Metric.Name)
 			}
 			if !pd.Time.Equal(want.Time) {
 				t.Fatalf("line %d: time %v, want %v", ln+1, pd.Time, want.Time)
 			}
-			if fmt.Sprint(pd.Tags) != fmt.Sprint(f.wantTags(i)) || (pd.Tags == nil) != (want.Tags == nil) {
-				t.Fatalf("line %d: tags %v, want %v", ln+1, pd.Tags, f.wantTags(i))
+			if fmt.Sprint(pd.Tags) != fmt.Sprint(want.Tags.Map()) || (pd.Tags == nil) != (want.Tags == nil) {
+				t.Fatalf("line %d: tags %v, want %v", ln+1, pd.Tags, want.Tags.Map())
 			}
 		default:
 			t.Fatalf("line %d: type %q", ln+1, env.Type)
@@ -244,15 +153,15 @@ func TestEverySampleOnceInK6Layout(t *testing.T) {
 			path := filepath.Join(t.TempDir(), name)
 			o := start(t, output.Params{Arg: path})
 			const n = 5000
-			for _, b := range f.batches(0, n) {
+			for _, b := range f.Batches(0, n) {
 				o.AddSamples(b)
 			}
 			if err := o.Stop(); err != nil {
 				t.Fatal(err)
 			}
-			described := checkFile(t, readFile(t, path), f, n)
-			if len(described) != len(f.ms) {
-				t.Fatalf("%d metrics described, want %d", len(described), len(f.ms))
+			described := checkFile(t, outputtest.ReadFile(t, path), f, n)
+			if len(described) != len(f.Metrics) {
+				t.Fatalf("%d metrics described, want %d", len(described), len(f.Metrics))
 			}
 			if name == "out.json.gz" {
 				raw, _ := os.ReadFile(path)
@@ -277,13 +186,13 @@ func TestMetricLineThresholdsAndSubmetrics(t *testing.T) {
 		"some_metric_that_never_gets_a_sample": {"count>0"},
 	}})
 	for i := range 8 {
-		o.AddSamples([]metrics.SampleContainer{f.sample(i)})
+		o.AddSamples([]metrics.SampleContainer{f.Sample(i)})
 	}
 	if err := o.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for line := range strings.SplitSeq(string(readFile(t, path)), "\n") {
+	for line := range strings.SplitSeq(string(outputtest.ReadFile(t, path)), "\n") {
 		if strings.HasPrefix(line, `{"type":"Metric"`) {
 			got = append(got, line)
 		}
@@ -308,7 +217,7 @@ func TestStdout(t *testing.T) {
 			if got := o.Description(); got != "json (stdout)" {
 				t.Fatalf("Description() = %q", got)
 			}
-			for _, b := range f.batches(0, 100) {
+			for _, b := range f.Batches(0, 100) {
 				o.AddSamples(b)
 			}
 			if err := o.Stop(); err != nil {
@@ -329,30 +238,6 @@ func TestDescription(t *testing.T) {
 	}
 }
 
-func TestConcurrentAddSamples(t *testing.T) {
-	f := newFixture(t)
-	path := filepath.Join(t.TempDir(), "out.json.gz")
-	o := newOutput(output.Params{Arg: path})
-	o.addTimeout = time.Minute // this test wants every sample; the drop path has its own test
-	if err := o.Start(); err != nil {
-		t.Fatal(err)
-	}
-	const workers, per = 8, 2000
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for _, b := range f.batches(w*per, (w+1)*per) {
-				o.AddSamples(b)
-			}
-		})
-	}
-	wg.Wait()
-	if err := o.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	checkFile(t, readFile(t, path), f, workers*per)
-}
-
 func TestEmptyRun(t *testing.T) {
 	for _, name := range []string{"out.json", "out.json.gz"} {
 		t.Run(name, func(t *testing.T) {
@@ -361,136 +246,9 @@ func TestEmptyRun(t *testing.T) {
 			if err := o.Stop(); err != nil {
 				t.Fatal(err)
 			}
-			if got := readFile(t, path); len(got) != 0 {
+			if got := outputtest.ReadFile(t, path); len(got) != 0 {
 				t.Fatalf("content %q", got)
 			}
 		})
-	}
-}
-
-func TestStopIsIdempotentAndSafeBeforeStart(t *testing.T) {
-	f := newFixture(t)
-	o := newOutput(output.Params{Arg: filepath.Join(t.TempDir(), "never.json")})
-	o.AddSamples([]metrics.SampleContainer{f.sample(1)}) // before Start: ignored
-	if err := o.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	o2 := start(t, output.Params{Arg: filepath.Join(t.TempDir(), "twice.json")})
-	if err := o2.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	if err := o2.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	o2.AddSamples([]metrics.SampleContainer{f.sample(1)}) // after Stop: returns at once
-}
-
-func TestStartFailsNamingThePath(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "missing-dir", "out.json")
-	o, err := New(output.Params{Arg: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = o.Start()
-	if !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("Start() = %v, want fs.ErrNotExist", err)
-	}
-	var pe *fs.PathError
-	if !errors.As(err, &pe) || pe.Path != path {
-		t.Fatalf("Start() = %v, want a *fs.PathError for %s", err, path)
-	}
-	if err := o.Stop(); err != nil { // the host stops what it could not start: harmless
-		t.Fatal(err)
-	}
-}
-
-// failingWriter is stdout on a full disk: it takes limit bytes, then fails.
-type failingWriter struct {
-	mu    sync.Mutex
-	limit int
-}
-
-var errDiskFull = errors.New("disk full")
-
-func (w *failingWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(p) > w.limit {
-		n := w.limit
-		w.limit = 0
-		return n, errDiskFull
-	}
-	w.limit -= len(p)
-	return len(p), nil
-}
-
-func TestWriteErrorReportedByStop(t *testing.T) {
-	f := newFixture(t)
-	var logs bytes.Buffer
-	o := start(t, output.Params{
-		Stdout: &failingWriter{limit: 1000},
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-	})
-	for _, b := range f.batches(0, 20000) { // ~2.5 MB: far past the buffer and the limit
-		o.AddSamples(b)
-	}
-	err := o.Stop()
-	if !errors.Is(err, errDiskFull) {
-		t.Fatalf("Stop() = %v, want the write error", err)
-	}
-	if !strings.Contains(logs.String(), "writing failed") {
-		t.Fatalf("the failure was not logged when it happened; logs:\n%s", logs.String())
-	}
-}
-
-// stallingWriter blocks every Write until released: a disk that stops answering.
-type stallingWriter struct {
-	release chan struct{}
-	buf     bytes.Buffer
-}
-
-func (w *stallingWriter) Write(p []byte) (int, error) {
-	<-w.release
-	return w.buf.Write(p)
-}
-
-func TestAddSamplesNeverBlocksLongOnAStalledWriter(t *testing.T) {
-	f := newFixture(t)
-	w := &stallingWriter{release: make(chan struct{})}
-	var logs bytes.Buffer
-	o := newOutput(output.Params{Stdout: w, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	o.queue = make(chan []metrics.SampleContainer, 4)
-	o.addTimeout = 5 * time.Millisecond
-	if err := o.Start(); err != nil {
-		t.Fatal(err)
-	}
-	const n = 4000 // ~500 kB: the writer stalls once its 64 KiB buffer is full
-	batches := f.batches(0, n)
-	began := time.Now()
-	for _, b := range batches {
-		o.AddSamples(b)
-	}
-	// Each call waits at most addTimeout; with a stalled writer most of them do.
-	if el, limit := time.Since(began), time.Duration(len(batches))*(o.addTimeout+50*time.Millisecond); el > limit {
-		t.Fatalf("AddSamples took %v for %d batches", el, len(batches))
-	}
-	dropped := o.dropped.Load()
-	if dropped == 0 {
-		t.Fatal("nothing dropped although the writer was stalled")
-	}
-	close(w.release)
-	if err := o.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	content := w.buf.Bytes()
-	if content[len(content)-1] != '\n' {
-		t.Fatal("the output does not end on a complete line")
-	}
-	points := bytes.Count(content, []byte(`{"type":"Point"`))
-	if int64(points)+dropped != n {
-		t.Fatalf("%d points written + %d dropped != %d", points, dropped, n)
-	}
-	if !strings.Contains(logs.String(), "dropped="+strconv.FormatInt(dropped, 10)) {
-		t.Fatalf("the drop count was not reported; logs:\n%s", logs.String())
 	}
 }
