@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// requireServer is the Neo4j the examples run against.
+func requireServer(t *testing.T) testenv.Neo4j { return testenv.RequireNeo4j(t) }
+
 type run struct {
 	stdout, stderr string
 	code           int

@@ -382,10 +382,7 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 
 // initVUs makes every VU the scenarios need, running the init code in parallel.
 func (r *testRun) initVUs() (*execution.Scheduler, int) {
-	var n int64
-	for _, s := range r.opts.Scenarios {
-		n += s.PeakVUs()
-	}
+	n := r.opts.MaxConcurrentVUs()
 	vus := make([]execution.VU, n)
 	errs := make([]error, n)
 	var next int64
@@ -571,12 +568,11 @@ func (r *testRun) printBanner(script string, outs []output.Output) {
 		return
 	}
 	w := r.gs.Stdout
-	var maxVUs int64
+	maxVUs := r.opts.MaxConcurrentVUs()
 	var maxDur time.Duration
 	names := r.opts.ScenarioNames()
 	for _, n := range names {
 		s := r.opts.Scenarios[n]
-		maxVUs += s.PeakVUs()
 		maxDur = max(maxDur, s.StartTime.D()+s.MaxTime())
 	}
 	plural := "s"

@@ -48,6 +48,8 @@ type Progress struct {
 type ScenarioInfo struct {
 	Name, Executor string
 	StartTime      time.Time
+	// Env is the scenario's `env`, added to the script's __ENV while the VU runs for it.
+	Env map[string]string
 	// NextIteration numbers an iteration about to start, from 0, across the scenario's VUs.
 	NextIteration func() int64
 	// Progress is the share of the scenario done, from 0 to 1.
@@ -62,7 +64,7 @@ type ScenarioAware interface {
 // info describes the scenario to its VUs.
 func (p *Progress) info() ScenarioInfo {
 	return ScenarioInfo{
-		Name: p.Name, Executor: p.Scenario.Executor, StartTime: time.Unix(0, p.Started.Load()),
+		Name: p.Name, Executor: p.Scenario.Executor, StartTime: time.Unix(0, p.Started.Load()), Env: p.Scenario.Env,
 		NextIteration: func() int64 { return p.started.Add(1) - 1 },
 		Progress: func() float64 {
 			if p.Ended.Load() != 0 {

@@ -45,6 +45,16 @@ var _ execution.ScenarioAware = (*VU)(nil)
 
 // SetScenario implements execution.ScenarioAware.
 func (vu *VU) SetScenario(info execution.ScenarioInfo) {
+	if len(info.Env) > 0 || len(vu.scenario.Env) > 0 {
+		env := vu.rt.NewObject()
+		for k, v := range vu.runner.Env {
+			_ = env.Set(k, v)
+		}
+		for k, v := range info.Env {
+			_ = env.Set(k, v)
+		}
+		_ = vu.rt.Set("__ENV", env)
+	}
 	vu.scenario = info
 	vu.iterInScenario = -1
 	vu.scenarioIter = -1

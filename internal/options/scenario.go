@@ -245,3 +245,21 @@ func validTrendStat(s string) error {
 	_, err := metrics.ParseTrendStat(s)
 	return err
 }
+
+// MaxConcurrentVUs is how many VUs the run needs: at each scenario's start, the VUs of every
+// scenario that may still run then (its startTime plus MaxTime, which includes its graceful
+// stop), the largest such sum. Scenarios that cannot overlap share VUs.
+func (o Options) MaxConcurrentVUs() int64 {
+	var peak int64
+	for _, a := range o.Scenarios {
+		var sum int64
+		at := a.StartTime.D()
+		for _, b := range o.Scenarios {
+			if start := b.StartTime.D(); start <= at && at < start+b.MaxTime() {
+				sum += b.PeakVUs()
+			}
+		}
+		peak = max(peak, sum)
+	}
+	return peak
+}

@@ -403,3 +403,27 @@ func TestMaxTime(t *testing.T) {
 		})
 	}
 }
+
+func TestMaxConcurrentVUsSharesVUsBetweenScenariosThatCannotOverlap(t *testing.T) {
+	sc := func(exec string, vus int64, start, dur, grace time.Duration) options.Scenario {
+		d, st, g := options.Duration(dur), options.Duration(start), options.Duration(grace)
+		return options.Scenario{Executor: exec, VUs: &vus, Duration: &d, StartTime: st, GracefulStop: &g}
+	}
+	cases := []struct {
+		name string
+		sc   map[string]options.Scenario
+		want int64
+	}{
+		{"one", map[string]options.Scenario{"a": sc(options.ConstantVUs, 5, 0, 10*time.Second, 0)}, 5},
+		{"side by side", map[string]options.Scenario{"a": sc(options.ConstantVUs, 5, 0, 10*time.Second, 0), "b": sc(options.ConstantVUs, 3, 0, 10*time.Second, 0)}, 8},
+		{"one after the other", map[string]options.Scenario{"a": sc(options.ConstantVUs, 5, 0, 10*time.Second, 0), "b": sc(options.ConstantVUs, 3, 10*time.Second, 10*time.Second, 0)}, 5},
+		{"graceful stop keeps the first one's VUs", map[string]options.Scenario{"a": sc(options.ConstantVUs, 5, 0, 10*time.Second, 5*time.Second), "b": sc(options.ConstantVUs, 3, 12*time.Second, time.Second, 0)}, 8},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := (options.Options{Scenarios: c.sc}).MaxConcurrentVUs(); got != c.want {
+				t.Fatalf("got %d, want %d", got, c.want)
+			}
+		})
+	}
+}

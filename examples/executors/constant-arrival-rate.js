@@ -1,0 +1,26 @@
+// constant-arrival-rate: 200 iterations a second for 10 seconds, however long each takes (an
+// open model). iteration_start_delay shows how late iterations started against the schedule.
+import neo4j from 'k6/x/neo4j';
+
+export const options = {
+  scenarios: {
+    open: {
+      executor: 'constant-arrival-rate',
+      rate: 200,
+      timeUnit: '1s',
+      duration: '10s',
+      preAllocatedVUs: 20,
+      maxVUs: 50,
+    },
+  },
+  thresholds: {
+    dropped_iterations: ['count==0'],
+    iteration_start_delay: ['p(99)<100'],
+  },
+};
+
+const db = neo4j.connect(__ENV.NEO4J_URI, { user: __ENV.NEO4J_USER || 'neo4j', password: __ENV.NEO4J_PASSWORD });
+
+export default function () {
+  db.read('RETURN 1', {}, { tags: { name: 'arrival' } });
+}
