@@ -21,6 +21,7 @@ type runConfig struct {
 	trendStats    string
 	summaryExport string
 	outs          []string
+	configFile    string
 	script        string
 }
 
@@ -33,6 +34,7 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.Int64P("iterations", "i", 0, "total iterations, shared by the VUs")
 	fs.StringArrayVarP(&c.env, "env", "e", nil, "script environment variable KEY=VALUE (repeatable)")
 	fs.StringArrayVarP(&c.outs, "out", "o", nil, "send every sample to an output NAME[=ARG] (repeatable)")
+	fs.StringVarP(&c.configFile, "config", "c", "", "JSON file of options, below the script's in priority")
 	fs.StringArrayVar(&c.tags, "tag", nil, "tag NAME=VALUE added to every sample (repeatable)")
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")
 	fs.BoolVar(&c.noSummary, "no-summary", false, "do not print the end-of-test summary")

@@ -356,7 +356,24 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 	if err != nil {
 		return r.fail(ExitInvalidConfig, "%v", err)
 	}
-	merged := scriptOpts.Apply(envOpts).Apply(r.cfg.opts)
+	// k6's order: the config file, then the script, then K6_* variables, then flags.
+	var fileOpts options.Options
+	if path := r.cfg.configFile; path != "" || r.gs.Env["K6_CONFIG"] != "" {
+		if path == "" {
+			path = r.gs.Env["K6_CONFIG"]
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return r.fail(ExitInvalidConfig, "--config: %v", err)
+		}
+		if fileOpts, err = options.FromJSON(b); err != nil {
+			return r.fail(ExitInvalidConfig, "in %s: %v", path, err)
+		}
+		for _, u := range fileOpts.Unknown {
+			r.logger.Warn(fmt.Sprintf("option %q in %s is not known here and is ignored", u, path))
+		}
+	}
+	merged := fileOpts.Apply(scriptOpts).Apply(envOpts).Apply(r.cfg.opts)
 	if r.opts, err = merged.Resolve(); err != nil {
 		return r.fail(ExitInvalidConfig, "%v", err)
 	}

@@ -206,3 +206,26 @@ func TestMissingScriptAndUsage(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+func TestConfigFileIsBelowTheScriptAndFlags(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(cfg, []byte(`{"iterations": 3, "summaryTrendStats": ["avg", "p(99)"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runScript(t, `export default function () {}`, nil, "--config", cfg)
+	if r.code != ExitOK || summaryCount(t, r.stdout, "iterations") != 3 || !strings.Contains(r.stdout, "p(99)=") {
+		t.Fatalf("config file not applied: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = runScript(t, `export const options = { iterations: 5 }; export default function () {}`, nil, "--config", cfg)
+	if n := summaryCount(t, r.stdout, "iterations"); n != 5 {
+		t.Fatalf("the script's options should win over the config file: %d iterations", n)
+	}
+	if err := os.WriteFile(cfg, []byte(`{"vus": "many"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = runScript(t, `export default function () {}`, nil, "--config", cfg)
+	if r.code != ExitInvalidConfig || !strings.Contains(r.stderr, cfg) || !strings.Contains(r.stderr, `"vus"`) {
+		t.Fatalf("a bad config file should name itself and the option: exit %d %s", r.code, r.stderr)
+	}
+}
