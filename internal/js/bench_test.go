@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/sobek"
 	gneo4j "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	neo4j "github.com/xk6-neo4j/xk6-neo4j"
@@ -143,5 +144,62 @@ export default function () { const r = db.read('` + benchQuery + `', { x: 1 }); 
 		}
 		_ = root.Close()
 		eng.Stop()
+	})
+}
+
+// BenchmarkIteration is the host's cost per iteration of an empty default function (state,
+// __ITER, interruption set-up, three samples into the engine) against calling the same
+// function on a bare sobek runtime.
+func BenchmarkIteration(b *testing.B) {
+	dir := b.TempDir()
+	script := filepath.Join(dir, "empty.js")
+	if err := os.WriteFile(script, []byte(`export default function () {}`), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("host", func(b *testing.B) {
+		bundle, err := loader.Load(script)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reg := metrics.NewRegistry()
+		bm, _ := builtin.Register(reg)
+		eng := engine.New(1 << 16)
+		runner, err := js.NewRunner(bundle, map[string]modules.Module{}, reg, bm, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), eng.In())
+		if err != nil {
+			b.Fatal(err)
+		}
+		eng.Start()
+		defer eng.Stop()
+		vu, err := runner.NewVU(1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer vu.Discard()
+		if err := vu.Activate(metrics.NewTagSet(map[string]string{"scenario": "default"}), ""); err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			if err := vu.Iteration(ctx, "default"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bare-sobek", func(b *testing.B) {
+		rt := sobek.New()
+		v, err := rt.RunString(`(function () {})`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fn, _ := sobek.AssertFunction(v)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			if _, err := fn(sobek.Undefined()); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }
