@@ -15,6 +15,7 @@ package neo4j
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -130,7 +131,8 @@ func NewDriver(t Target, password string, s Settings) (neo4j.DriverWithContext, 
 		c.NotificationsMinSeverity = notifications.DisabledLevel
 		c.TelemetryDisabled = true
 		if roots != nil {
-			c.RootCAs = roots
+			// The driver fills in the server name and verification per scheme.
+			c.TlsConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 		}
 	})
 }
