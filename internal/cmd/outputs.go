@@ -10,14 +10,16 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/csvout"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/jsonout"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/promrw"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
 // outputTable is the one place where --out names meet outputs.
 func outputTable() map[string]output.Constructor {
 	return map[string]output.Constructor{
-		"json": jsonout.New,
-		"csv":  csvout.New,
+		"json":      jsonout.New,
+		"csv":       csvout.New,
+		promrw.Name: promrw.New,
 	}
 }
 

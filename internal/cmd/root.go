@@ -12,6 +12,8 @@ const usage = `xk6-neo4j: load tests for Neo4j, scripted like k6.
 
 Usage:
   xk6-neo4j run [flags] script.js    run a script on this machine
+  xk6-neo4j worker [flags] --master HOST:PORT script.js
+                                     join a Locust master as one of its workers
   xk6-neo4j version                  print the version
   xk6-neo4j help [command]           show help
 
@@ -28,6 +30,8 @@ func Main(gs *GlobalState) int {
 	switch args[0] {
 	case "run":
 		return runCommand(gs, args[1:])
+	case "worker":
+		return workerCommand(gs, args[1:])
 	case "version", "--version", "-v":
 		fmt.Fprintf(gs.Stdout, "xk6-neo4j %s\n", Version)
 		return ExitOK

@@ -97,26 +97,59 @@ func (r *testRun) fail(code int, format string, args ...any) int {
 	return code
 }
 
-func (r *testRun) run(color bool) int {
+// load bundles the script and sets up what every run has: the registry with the built-in
+// metrics, the engine (feeding consumers too), the module table and the JS runner.
+func (r *testRun) load(consumers ...engine.Output) (*loader.Bundle, int) {
 	bundle, err := loader.Load(r.cfg.script)
 	if err != nil {
-		return r.fail(ExitScriptException, "%v", err)
+		return nil, r.fail(ExitScriptException, "%v", err)
 	}
 	r.registry = metrics.NewRegistry()
 	if r.builtin, err = builtin.Register(r.registry); err != nil {
-		return r.fail(ExitRuntimeError, "%v", err)
+		return nil, r.fail(ExitRuntimeError, "%v", err)
 	}
-	r.engine = engine.New(1 << 16)
+	r.engine = engine.New(1<<16, consumers...)
 	if r.gs.Modules != nil {
 		r.modules = r.gs.Modules()
 	} else {
 		r.modules = ModuleTable()
 	}
-	defer r.closeModules()
 	r.runner, err = js.NewRunner(bundle, r.modules, r.registry, r.builtin, r.env, r.logger, r.engine.In())
 	if err != nil {
-		return r.fail(ExitScriptException, "%v", err)
+		return nil, r.fail(ExitScriptException, "%v", err)
 	}
+	return bundle, ExitOK
+}
+
+// openOutputs makes and starts the --out outputs (and K6_OUT's) and hands them the samples.
+func (r *testRun) openOutputs() ([]output.Output, int) {
+	outs, err := r.makeOutputs(append(splitEnvList(r.gs.Env["K6_OUT"]), r.cfg.outs...))
+	if err != nil {
+		return nil, r.fail(ExitInvalidConfig, "%v", err)
+	}
+	if err := startOutputs(outs); err != nil {
+		return nil, r.fail(ExitRuntimeError, "%v", err)
+	}
+	for _, o := range outs {
+		r.engine.AddOutput(o)
+	}
+	return outs, ExitOK
+}
+
+// startEngine starts ingesting samples; the returned stop may be called more than once.
+func (r *testRun) startEngine() func() {
+	r.engine.Start()
+	r.engineStart = time.Now()
+	var once sync.Once
+	return func() { once.Do(r.engine.Stop) }
+}
+
+func (r *testRun) run(color bool) int {
+	bundle, code := r.load()
+	if code != ExitOK {
+		return code
+	}
+	defer r.closeModules()
 	r.runner.Abort = func(reason string) {
 		r.scriptAbort.CompareAndSwap(nil, &reason)
 		r.logger.Warn("test.abort() called: stopping the run", "reason", reason)
@@ -153,27 +186,12 @@ func (r *testRun) run(color bool) int {
 		}
 		return st
 	}
-	outs, err := r.makeOutputs(append(splitEnvList(r.gs.Env["K6_OUT"]), r.cfg.outs...))
-	if err != nil {
-		return r.fail(ExitInvalidConfig, "%v", err)
-	}
-	if err := startOutputs(outs); err != nil {
-		return r.fail(ExitRuntimeError, "%v", err)
-	}
-	for _, o := range outs {
-		r.engine.AddOutput(o)
+	outs, code := r.openOutputs()
+	if code != ExitOK {
+		return code
 	}
 	r.printBanner(bundle.Path, outs)
-
-	r.engine.Start()
-	r.engineStart = time.Now()
-	engineStopped := false
-	stopEngine := func() {
-		if !engineStopped {
-			engineStopped = true
-			r.engine.Stop()
-		}
-	}
+	stopEngine := r.startEngine()
 	defer stopEngine()
 
 	// graceful ends: start no new iterations; hard ends: interrupt running ones; kill ends
@@ -219,28 +237,6 @@ func (r *testRun) run(color bool) int {
 			}
 		}
 	}
-	// handleSummary gets a VU of its own, made while the modules are still open.
-	var summaryVU *js.VU
-	if optsVU.HasExport("handleSummary") && kill.Err() == nil {
-		if summaryVU, err = r.newVU(0); err != nil {
-			r.logger.Error(fmt.Sprintf("initialising the VU for handleSummary(): %v", err))
-		}
-	}
-	// Every VU ends before the engine stops, so nothing they measured is lost, and the
-	// outputs stop after the engine, so they get all of it.
-	r.discardVUs()
-	r.closeModules()
-	stopEngine()
-	if err := stopOutputs(outs); err != nil {
-		r.logger.Error(err.Error())
-	}
-
-	results := r.engine.EvaluateThresholds()
-	for _, t := range results {
-		if !t.Pass && exit == ExitOK {
-			exit = ExitThresholds
-		}
-	}
 	reason := ""
 	switch {
 	case r.scriptAbort.Load() != nil:
@@ -255,9 +251,52 @@ func (r *testRun) run(color bool) int {
 			exit = ExitExternalAbort
 		}
 	}
-	rep := r.report(reason, results)
+	return r.finish(ending{exit: exit, reason: reason, setupJSON: setupJSON, optsVU: optsVU,
+		summaryVU: kill.Err() == nil, color: color, outs: outs, stopEngine: stopEngine})
+}
+
+// ending is how a run or a worker ended, for finish.
+type ending struct {
+	exit       int
+	reason     string
+	setupJSON  string
+	optsVU     *js.VU
+	summaryVU  bool // whether handleSummary may still run
+	color      bool
+	outs       []output.Output
+	stopEngine func()
+}
+
+// finish ends a run: every VU ends before the engine stops, so nothing they measured is
+// lost, and the outputs stop after the engine, so they get all of it; then the thresholds'
+// verdict, --summary-export, and handleSummary() or the text summary. It returns the exit
+// code: e.exit, or 99 when it was 0 and a threshold failed.
+func (r *testRun) finish(e ending) int {
+	// handleSummary gets a VU of its own, made while the modules are still open.
+	var summaryVU *js.VU
+	if e.summaryVU && e.optsVU.HasExport("handleSummary") {
+		var err error
+		if summaryVU, err = r.newVU(0); err != nil {
+			r.logger.Error(fmt.Sprintf("initialising the VU for handleSummary(): %v", err))
+		}
+	}
+	r.discardVUs()
+	r.closeModules()
+	e.stopEngine()
+	if err := stopOutputs(e.outs); err != nil {
+		r.logger.Error(err.Error())
+	}
+	exit := e.exit
+	results := r.engine.EvaluateThresholds()
+	for _, t := range results {
+		if !t.Pass && exit == ExitOK {
+			exit = ExitThresholds
+		}
+	}
+	rep := r.report(e.reason, results)
+	data := summary.BuildData(rep, results, e.setupJSON, r.gs.StdoutTTY, !e.color)
 	if r.cfg.summaryExport != "" {
-		b, err := summary.LegacyExport(summary.BuildData(rep, results, setupJSON, r.gs.StdoutTTY, !color))
+		b, err := summary.LegacyExport(data)
 		if err == nil {
 			err = os.WriteFile(r.cfg.summaryExport, append(b, '\n'), 0o644)
 		}
@@ -265,13 +304,11 @@ func (r *testRun) run(color bool) int {
 			r.logger.Error(fmt.Sprintf("--summary-export: %v", err))
 		}
 	}
-	if summaryVU != nil {
-		if r.handleSummary(summaryVU, summary.BuildData(rep, results, setupJSON, r.gs.StdoutTTY, !color)) {
-			return exit
-		}
+	if summaryVU != nil && r.handleSummary(summaryVU, data) {
+		return exit
 	}
 	if !r.cfg.noSummary && !(r.opts.NoSummary != nil && *r.opts.NoSummary) {
-		_ = summary.WriteText(r.gs.Stdout, rep, color)
+		_ = summary.WriteText(r.gs.Stdout, rep, e.color)
 	}
 	return exit
 }

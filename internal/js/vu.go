@@ -272,12 +272,16 @@ func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek
 		return nil, ErrInterrupted
 	}
 	vu.ctx = ctx
-	stop := context.AfterFunc(ctx, func() { vu.rt.Interrupt(ErrInterrupted) })
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { vu.rt.Interrupt(ErrInterrupted); close(fired) })
 	v, err := vu.runProtected(func() (sobek.Value, error) { return fn(sobek.Undefined(), args...) })
 	if !stop() {
-		// The interrupt may have fired after the function returned: clear it for the next call.
-		vu.rt.ClearInterrupt()
+		// The interrupt is being delivered, perhaps after the function returned: wait for it,
+		// so clearing it below cannot come first and leave it set for the VU's next call.
+		<-fired
 	}
+	// Also clears an interrupt the script raised itself (test.abort) that never fired.
+	vu.rt.ClearInterrupt()
 	vu.ctx = vu.lifetime
 	var ie *sobek.InterruptedError
 	if errors.As(err, &ie) {
@@ -302,6 +306,11 @@ func (vu *VU) Iteration(ctx context.Context, exec string) error {
 	_, err := vu.Call(ctx, exec, vu.setupData)
 	if errors.Is(err, ErrInterrupted) {
 		return err
+	}
+	if err != nil && ctx.Err() != nil {
+		// A call the stop cut short (a query's "context canceled") is an interruption,
+		// not the script's fault.
+		return ErrInterrupted
 	}
 	end := time.Now()
 	bm := vu.runner.Builtin
