@@ -198,3 +198,21 @@ export function handleSummary() { throw new Error('broken summary'); }`
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+func TestRandomSeedAndRequire(t *testing.T) {
+	src := `const k6 = require('k6');
+k6.randomSeed(42);
+const first = [Math.random(), Math.random()];
+k6.randomSeed(42);
+const again = [Math.random(), Math.random()];
+export default function () {
+  k6.check(null, {
+    'randomSeed repeats the sequence': () => first[0] === again[0] && first[1] === again[1],
+    'require serves the k6 module': () => typeof k6.sleep === 'function',
+  });
+}`
+	r := runScript(t, src, nil)
+	if r.code != ExitOK || !strings.Contains(r.stdout, "0.00% 0 out of 2") {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"context"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -56,17 +58,27 @@ func TestTwoHundredVUsShareOneDriverThatIsClosedAtTheEnd(t *testing.T) {
 import neo4j from 'k6/x/neo4j';
 import { check } from 'k6';
 export const options = { vus: 200, iterations: 1000 };
-const db = neo4j.connect(__ENV.NEO4J_URI, { user: 'neo4j', password: __ENV.NEO4J_PASSWORD });
+const db = neo4j.connect(__ENV.NEO4J_URI, { user: 'neo4j', password: __ENV.NEO4J_PASSWORD, userAgent: __ENV.UA });
+// The leak check below looks for this user agent: prove the server does show it.
+export function setup() {
+  const n = db.read('CALL dbms.listConnections() YIELD userAgent WHERE userAgent = $ua RETURN count(*) AS n', { ua: __ENV.UA }).records[0].n;
+  if (n < 1) throw new Error('the server does not list our connections by user agent');
+}
 export default function () {
   const r = db.read('RETURN $x AS x', { x: __ITER });
   check(r, { 'one record': (r) => r.count === 1 && r.records[0].x === __ITER });
 }`
-	r := runScriptWith(t, src, neo4jEnv(srv), c.modules)
+	env := neo4jEnv(srv)
+	env["UA"] = fmt.Sprintf("leak-check-%d", time.Now().UnixNano())
+	r := runScriptWith(t, src, env, c.modules)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if n := summaryCount(t, r.stdout, "neo4j_queries"); n != 1000 {
-		t.Fatalf("neo4j_queries %d, want 1000", n)
+	if left := serverConnections(t, srv, env["UA"]); left != 0 {
+		t.Fatalf("%d connections of the run are still open on the server", left)
+	}
+	if n := summaryCount(t, r.stdout, "neo4j_queries"); n != 1001 {
+		t.Fatalf("neo4j_queries %d, want 1001 (setup's and 1000 iterations')", n)
 	}
 	if !strings.Contains(r.stdout, "100.00% 1000 out of 1000") {
 		t.Fatalf("all 1000 checks should pass:\n%s", r.stdout)
@@ -81,27 +93,61 @@ export default function () {
 	}
 }
 
-func TestTwoIdentitiesTwoDrivers(t *testing.T) {
+// Init code runs 1 (options) + N (VUs) + setup + teardown + handleSummary times, and
+// teardown runs in a VU of its own: still one driver per identity, made once, closed once.
+func TestTwoIdentitiesTwoDriversAcrossTheWholeLifecycle(t *testing.T) {
 	srv := testenv.RequireNeo4j(t)
 	c := &driverCounter{}
 	src := `
 import neo4j from 'k6/x/neo4j';
 export const options = { vus: 20, iterations: 100 };
+console.log('init ran');
 const a = neo4j.connect(__ENV.NEO4J_URI, { user: 'neo4j', password: __ENV.NEO4J_PASSWORD });
 const b = neo4j.connect(__ENV.NEO4J_URI, { user: 'loadtest2', password: __ENV.NEO4J_PASSWORD });
+export function setup() { a.read('RETURN 0'); return { ok: true }; }
 export default function () { a.read('RETURN 1'); b.read('RETURN 2'); }
-export function teardown() { a.close(); b.close(); }`
+export function teardown() { b.read('RETURN 3'); a.close(); b.close(); }
+export function handleSummary(data) { return { stdout: 'queries=' + data.metrics.neo4j_queries.values.count + '\n' }; }`
 	r := runScriptWith(t, src, neo4jEnv(srv), c.modules)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if n := strings.Count(r.stderr, "init ran"); n != 1+20+1+1+1 {
+		t.Fatalf("init ran %d times, want 24 (options, 20 VUs, setup, teardown, handleSummary)", n)
+	}
+	if !strings.Contains(r.stdout, "queries=202") {
+		t.Fatalf("handleSummary output %q, want 202 queries (setup 1, 100 x 2, teardown 1)", r.stdout)
 	}
 	created, closed, open := c.roots[0].Pool().Stats()
 	if c.made.Load() != 2 || created != 2 || closed != 2 || open != 0 {
 		t.Fatalf("made %d; created %d closed %d open %d; want two drivers, both closed", c.made.Load(), created, closed, open)
 	}
-	if n := summaryCount(t, r.stdout, "neo4j_queries"); n != 200 {
-		t.Fatalf("neo4j_queries %d, want 200", n)
+}
+
+// serverConnections counts the server's open Bolt connections whose user agent is ua,
+// waiting briefly for closed ones to go.
+func serverConnections(t *testing.T, srv testenv.Neo4j, ua string) int {
+	t.Helper()
+	tg, _ := neo4j.ParseTarget(srv.URI, "neo4j")
+	d, err := neo4j.NewDriver(tg, srv.Password, neo4j.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer d.Close(context.Background())
+	n := -1
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		res, err := gneo4j.ExecuteQuery(context.Background(), d,
+			"CALL dbms.listConnections() YIELD userAgent WHERE userAgent = $ua RETURN count(*) AS n",
+			map[string]any{"ua": ua}, gneo4j.EagerResultTransformer, gneo4j.ExecuteQueryWithDatabase("neo4j"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n = int(res.Records[0].Values[0].(int64))
+		if n == 0 {
+			break
+		}
+	}
+	return n
 }
 
 func TestWrongPasswordFailsInitWithoutLeakingIt(t *testing.T) {

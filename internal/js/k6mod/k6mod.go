@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -49,10 +50,11 @@ func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 // Exports implements modules.Instance.
 func (mi *instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{
-		"check": mi.check,
-		"sleep": mi.sleep,
-		"group": mi.group,
-		"fail":  mi.fail,
+		"check":      mi.check,
+		"sleep":      mi.sleep,
+		"group":      mi.group,
+		"fail":       mi.fail,
+		"randomSeed": mi.randomSeed,
 	}}
 }
 
@@ -151,6 +153,12 @@ func (mi *instance) group(name string, fn sobek.Callable) (sobek.Value, error) {
 		Metric: mi.groupDuration, Tags: state.Tags, Time: end, Value: float64(end.Sub(start)) / float64(time.Millisecond),
 	})
 	return v, err
+}
+
+// randomSeed(n) makes this VU's Math.random() repeat the same sequence for the same n.
+func (mi *instance) randomSeed(seed int64) {
+	r := rand.New(rand.NewPCG(uint64(seed), 0x6b36)) //nolint:gosec // test data, not secrets
+	mi.vu.Runtime().SetRandSource(r.Float64)
 }
 
 // fail(msg) throws, ending the iteration.
