@@ -191,3 +191,57 @@ export default function () {
 		t.Fatalf("the per-query table should list typo and fine:\n%s", r.stdout)
 	}
 }
+
+// A run's neo4j metrics reach a real Prometheus through remote write, with their tags as
+// labels and values that match the run's summary.
+func TestRunPushesNeo4jMetricsToPrometheus(t *testing.T) {
+	srv := testenv.RequireNeo4j(t)
+	prom := testenv.StartPrometheus(t)
+	env := neo4jEnv(srv)
+	env["K6_PROMETHEUS_RW_SERVER_URL"] = prom + "/api/v1/write"
+	env["K6_PROMETHEUS_RW_PUSH_INTERVAL"] = "500ms"
+	env["K6_PROMETHEUS_RW_TREND_STATS"] = "p(99),count"
+	src := `import neo4j from 'k6/x/neo4j';
+import exec from 'k6/execution';
+export const options = { vus: 4, iterations: 120 };
+const db = neo4j.connect(__ENV.NEO4J_URI, { password: __ENV.NEO4J_PASSWORD });
+export default function () {
+  db.read('RETURN 1', {}, { tags: { name: 'prom-read' } });
+  if (exec.scenario.iterationInTest % 4 === 0) { try { db.read('RETRUN', {}, { tags: { name: 'prom-typo' } }); } catch (e) {} }
+}`
+	r := runScript(t, src, env, "--out", "experimental-prometheus-rw", "--tag", "run=e2e")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	total := summaryCount(t, r.stdout, "neo4j_queries")
+	at := time.Now()
+	sum := func(q string) (float64, []testenv.PromSample) {
+		res := testenv.PromQuery(t, prom, q, at)
+		var s float64
+		for _, x := range res {
+			s += x.Float(t)
+		}
+		return s, res
+	}
+	if got, _ := sum(`sum(k6_neo4j_queries_total{run="e2e"})`); int(got) != total {
+		t.Fatalf("Prometheus has %v queries, the summary %d", got, total)
+	}
+	reads, res := sum(`k6_neo4j_queries_total{name="prom-read"}`)
+	if int(reads) != 120 || len(res) != 1 {
+		t.Fatalf("prom-read: %v in %d series, want 120 in 1", reads, len(res))
+	}
+	lbl := res[0].Metric
+	if lbl["mode"] != "read" || lbl["db"] != "neo4j" || lbl["status"] != "ok" || lbl["identity"] != "neo4j@"+srv.HostPort || lbl["scenario"] != "default" {
+		t.Fatalf("labels %v", lbl)
+	}
+	typos, res := sum(`k6_neo4j_queries_total{name="prom-typo",error_code="Neo.ClientError.Statement.SyntaxError"}`)
+	if int(typos) != 30 || len(res) != 1 || res[0].Metric["status"] != "error" {
+		t.Fatalf("prom-typo: %v %v, want 30 failed queries with their code", typos, res)
+	}
+	if p99, _ := sum(`k6_neo4j_query_duration_p99{name="prom-read"}`); p99 <= 0 || p99 > 10 {
+		t.Fatalf("p99 of prom-read %v s, want a positive number of seconds", p99)
+	}
+	if rate, _ := sum(`k6_neo4j_query_failed_rate{name="prom-typo"}`); rate != 1 {
+		t.Fatalf("failed rate of prom-typo %v, want 1", rate)
+	}
+}

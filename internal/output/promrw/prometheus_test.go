@@ -1,194 +1,31 @@
 package promrw
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
 // The tests against a real Prometheus: Debian's `prometheus` package, started on loopback with
 // its remote-write receiver on, its own data directory and no scrape targets.
 
-// prometheusBinary finds Prometheus; outside CI a machine without it skips, in CI (CI set) it
-// is a failure, since CI must install it (apt-get install prometheus).
-func prometheusBinary(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/prometheus", "prometheus"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("prometheus not found: CI must install Debian's prometheus package")
-	}
-	t.Skip("prometheus not installed (apt-get install prometheus); skipping the tests against a real Prometheus")
-	return ""
-}
-
-// startPrometheus runs Prometheus until the test ends and returns its base URL.
-func startPrometheus(t *testing.T) string {
-	t.Helper()
-	bin := prometheusBinary(t)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(cfg, []byte("global:\n  scrape_interval: 1m\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var lastErr error
-	for attempt := range 3 { // a free port can be taken between finding it and binding it
-		addr := freeAddr(t)
-		logPath := filepath.Join(dir, fmt.Sprintf("prometheus-%d.log", attempt))
-		logFile, err := os.Create(logPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin,
-			"--web.enable-remote-write-receiver",
-			"--config.file="+cfg,
-			"--storage.tsdb.path="+filepath.Join(dir, fmt.Sprintf("data-%d", attempt)),
-			"--web.listen-address="+addr,
-			"--log.level=warn",
-		)
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting %s: %v", bin, err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait(); _ = logFile.Close() }()
-		base := "http://" + addr
-		if lastErr = waitReady(base, exited); lastErr == nil {
-			t.Cleanup(func() {
-				_ = cmd.Process.Signal(syscall.SIGTERM)
-				select {
-				case <-exited:
-				case <-time.After(10 * time.Second):
-					_ = cmd.Process.Kill()
-					<-exited
-				}
-			})
-			return base
-		}
-		_ = cmd.Process.Kill()
-		<-exited
-		out, _ := os.ReadFile(logPath)
-		lastErr = fmt.Errorf("%w\n%s", lastErr, out)
-	}
-	t.Fatalf("prometheus did not start: %v", lastErr)
-	return ""
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func waitReady(base string, exited <-chan error) error {
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("prometheus exited: %v", err)
-		default:
-		}
-		resp, err := http.Get(base + "/-/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return errors.New("prometheus not ready after 60s")
-}
-
-// promAPI calls one of Prometheus's HTTP API endpoints and decodes its data.
-func promAPI(t *testing.T, base, path string, params url.Values, data any) {
-	t.Helper()
-	resp, err := http.Get(base + path + "?" + params.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Status string          `json:"status"`
-		Error  string          `json:"error"`
-		Data   json.RawMessage `json:"data"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if body.Status != "success" {
-		t.Fatalf("%s %v: %s", path, params, body.Error)
-	}
-	if err := json.Unmarshal(body.Data, data); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-}
-
-type vectorResult struct {
-	Metric map[string]string `json:"metric"`
-	Value  [2]any            `json:"value"`
-}
-
-// query runs an instant query and returns the vector's elements.
-func query(t *testing.T, base, q string, at time.Time) []vectorResult {
-	t.Helper()
-	var data struct {
-		ResultType string         `json:"resultType"`
-		Result     []vectorResult `json:"result"`
-	}
-	promAPI(t, base, "/api/v1/query", url.Values{
-		"query": {q},
-		"time":  {strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64)},
-	}, &data)
-	if data.ResultType != "vector" {
-		t.Fatalf("%s: result type %s", q, data.ResultType)
-	}
-	return data.Result
-}
-
-func (v vectorResult) value(t *testing.T) float64 {
-	t.Helper()
-	s, ok := v.Value[1].(string)
-	if !ok {
-		t.Fatalf("value %v", v.Value)
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 func TestPrometheus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Prometheus")
 	}
-	base := startPrometheus(t)
+	base := testenv.StartPrometheus(t)
 	t.Run("every type", func(t *testing.T) { testPrometheusEveryType(t, base) })
 	t.Run("stale markers", func(t *testing.T) { testPrometheusStaleMarkers(t, base) })
 	t.Run("not a write endpoint", func(t *testing.T) {
@@ -319,7 +156,7 @@ func testPrometheusEveryType(t *testing.T, base string) {
 		if w.labels["mode"] == "" {
 			q = fmt.Sprintf(`%s{testid=%q}`, w.name, testid)
 		}
-		res := query(t, base, q, at)
+		res := testenv.PromQuery(t, base, q, at)
 		if len(res) != 1 {
 			t.Errorf("%s: %d series, want 1: %v", q, len(res), res)
 			continue
@@ -335,14 +172,14 @@ func testPrometheusEveryType(t *testing.T, base string) {
 		if strings.HasPrefix(w.name, "k6_neo4j_server_duration_") && (strings.HasSuffix(w.name, "_med") || strings.Contains(w.name, "_p")) {
 			tolerance = 0.005 * w.value
 		}
-		if got := res[0].value(t); math.Abs(got-w.value) > tolerance {
+		if got := res[0].Float(t); math.Abs(got-w.value) > tolerance {
 			t.Errorf("%s = %v, want %v", q, got, w.value)
 		}
 	}
 
 	// The series API lists exactly these series for the run.
 	var series []map[string]string
-	promAPI(t, base, "/api/v1/series", url.Values{
+	testenv.PromAPI(t, base, "/api/v1/series", url.Values{
 		"match[]": {fmt.Sprintf(`{testid=%q}`, testid)},
 		"start":   {strconv.FormatInt(at.Add(-time.Minute).Unix(), 10)},
 		"end":     {strconv.FormatInt(at.Add(time.Minute).Unix(), 10)},
@@ -363,7 +200,7 @@ func testPrometheusEveryType(t *testing.T, base string) {
 
 	// The counter grew push by push: it had earlier, smaller values.
 	q := fmt.Sprintf(`min_over_time(k6_neo4j_queries_total{testid=%q, mode="read"}[1m])`, testid)
-	if res := query(t, base, q, at); len(res) != 1 || res[0].value(t) >= rounds*10 {
+	if res := testenv.PromQuery(t, base, q, at); len(res) != 1 || res[0].Float(t) >= rounds*10 {
 		t.Errorf("%s: %v, want one value below the total", q, res)
 	}
 }
@@ -381,11 +218,11 @@ func testPrometheusStaleMarkers(t *testing.T, base string) {
 	}
 	at := time.Now().Add(time.Second)
 	q := fmt.Sprintf(`k6_neo4j_queries_total{testid=%q}`, testid)
-	if res := query(t, base, q, at); len(res) != 0 {
+	if res := testenv.PromQuery(t, base, q, at); len(res) != 0 {
 		t.Errorf("%s after the stale marker: %v, want nothing", q, res)
 	}
 	q = fmt.Sprintf(`max_over_time(k6_neo4j_queries_total{testid=%q}[1m])`, testid)
-	if res := query(t, base, q, at); len(res) != 1 || res[0].value(t) != 3 {
+	if res := testenv.PromQuery(t, base, q, at); len(res) != 1 || res[0].Float(t) != 3 {
 		t.Errorf("%s: %v, want 3", q, res)
 	}
 }
