@@ -22,6 +22,9 @@ type runConfig struct {
 	summaryExport string
 	outs          []string
 	configFile    string
+	dashboard     bool
+	dashboardPort int
+	report        string
 	script        string
 }
 
@@ -35,6 +38,9 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.StringArrayVarP(&c.env, "env", "e", nil, "script environment variable KEY=VALUE (repeatable)")
 	fs.StringArrayVarP(&c.outs, "out", "o", nil, "send every sample to an output NAME[=ARG] (repeatable)")
 	fs.StringVarP(&c.configFile, "config", "c", "", "JSON file of options, below the script's in priority")
+	fs.BoolVar(&c.dashboard, "dashboard", false, "serve a live dashboard while the test runs (K6_WEB_DASHBOARD=true)")
+	fs.IntVar(&c.dashboardPort, "dashboard-port", 5665, "the dashboard's port on 127.0.0.1; 0 picks a free one (K6_WEB_DASHBOARD_PORT)")
+	fs.StringVar(&c.report, "report", "", "write the dashboard's views as one self-contained HTML file (K6_WEB_DASHBOARD_EXPORT)")
 	fs.StringArrayVar(&c.tags, "tag", nil, "tag NAME=VALUE added to every sample (repeatable)")
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")
 	fs.BoolVar(&c.noSummary, "no-summary", false, "do not print the end-of-test summary")
@@ -55,6 +61,9 @@ func parseRunArgs(args []string) (*runConfig, error) {
 	}
 	c.script = fs.Arg(0)
 	var errs []string
+	if !fs.Changed("dashboard-port") {
+		c.dashboardPort = -2 // not given: the environment or the default decides
+	}
 	if fs.Changed("vus") {
 		v, _ := fs.GetInt64("vus")
 		c.opts.VUs = &v

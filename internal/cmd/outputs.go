@@ -3,14 +3,17 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/csvout"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/dashboard"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/jsonout"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/promrw"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/summary"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
@@ -20,6 +23,8 @@ func outputTable() map[string]output.Constructor {
 		"json":      jsonout.New,
 		"csv":       csvout.New,
 		promrw.Name: promrw.New,
+		// The dashboard is usually turned on with --dashboard / --report; this name is k6's.
+		"web-dashboard": dashboard.New,
 	}
 }
 
@@ -56,10 +61,56 @@ func (r *testRun) makeOutputs(specs []string) ([]output.Output, error) {
 		}
 		outs = append(outs, o)
 	}
+	if d, err := r.makeDashboard(); err != nil {
+		errs = append(errs, err)
+	} else if d != nil {
+		outs = append(outs, d)
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w:\n  - %w", options.ErrInvalid, joinLines(errs))
 	}
 	return outs, nil
+}
+
+// makeDashboard builds the live dashboard and HTML report when --dashboard, --report or
+// k6's K6_WEB_DASHBOARD* variables ask for them; flags win over the environment.
+func (r *testRun) makeDashboard() (output.Output, error) {
+	on, err := dashboard.Enabled(r.gs.Env)
+	if err != nil {
+		return nil, err
+	}
+	if !on && !r.cfg.dashboard && r.cfg.report == "" {
+		return nil, nil
+	}
+	c, err := dashboard.ParseConfig("", r.gs.Env)
+	if err != nil {
+		return nil, err
+	}
+	if r.cfg.report != "" {
+		c.Export = r.cfg.report
+	}
+	switch {
+	case r.cfg.dashboardPort != -2:
+		c.Port = r.cfg.dashboardPort
+	case !r.cfg.dashboard && !on:
+		c.Port = -1 // --report alone: the file, no server
+	}
+	c.Logger = r.logger
+	c.Title = filepath.Base(r.cfg.script)
+	c.Thresholds = func() []dashboard.ThresholdResult {
+		rs := r.engine.EvaluateThresholds()
+		out := make([]dashboard.ThresholdResult, len(rs))
+		for i, t := range rs {
+			out[i] = dashboard.ThresholdResult{Key: t.Key, Source: t.Threshold.Source, Pass: t.Pass,
+				Value: t.Threshold.Agg + "=" + summary.FormatAggregate(t.Metric, t.Threshold.Agg, t.Value)}
+		}
+		return out
+	}
+	d, err := dashboard.NewOutput(c)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	return d, nil
 }
 
 type lineErrs []error

@@ -122,3 +122,30 @@ func TestUnknownOutputIsAnInvalidOption(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+func TestReportFlagWritesASelfContainedHTMLReport(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "report.html")
+	src := `import { check } from 'k6';
+export const options = { iterations: 20, thresholds: { checks: ['rate>0.99'] } };
+export default function () { check(__ITER, { 'report-check-name': (i) => i % 2 === 0 }); }`
+	r := runScript(t, src, nil, "--report", report)
+	if r.code != ExitThresholds {
+		t.Fatalf("exit %d, want 99 (the threshold fails)\n%s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	// The data is embedded as JSON with <, > and & escaped (so no value can close the script).
+	for _, want := range []string{"<html", "report-check-name", `rate\u003e0.99`, `"pass":false`, "script.js"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script src=", "<link rel=\"stylesheet\" href=", "https://"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the report loads something from elsewhere (%q): it must open offline", bad)
+		}
+	}
+}
