@@ -163,3 +163,28 @@ func TestExamplesTLS(t *testing.T) {
 		t.Fatalf("neo4j_queries %d, want 20", n)
 	}
 }
+
+// The TypeScript declarations type-check, with k6's own types, against a script that uses
+// them; and that script runs.
+func TestExamplesTyped(t *testing.T) {
+	tsc, err := filepath.Abs("../types/node_modules/.bin/tsc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(tsc); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tsc missing: CI installs it with scripts/deps (npm ci --prefix types)")
+		}
+		t.Skip("tsc not installed: run scripts/deps")
+	}
+	out, err := exec.Command(tsc, "-p", "../types/tsconfig.json").CombinedOutput()
+	if err != nil {
+		t.Fatalf("tsc: %v\n%s", err, out)
+	}
+	srv := testenv.RequireNeo4j(t)
+	r := runExample(t, srv, "typed.ts")
+	allChecksPass(t, r)
+	if n := count(t, r.stdout, "iterations"); n != 20 {
+		t.Fatalf("iterations %d, want 20", n)
+	}
+}
