@@ -150,7 +150,7 @@ type PromSample struct {
 func PromQuery(t testing.TB, base, q string, at time.Time) []PromSample {
 	t.Helper()
 	var data struct {
-		ResultType string         `json:"resultType"`
+		ResultType string       `json:"resultType"`
 		Result     []PromSample `json:"result"`
 	}
 	PromAPI(t, base, "/api/v1/query", url.Values{
@@ -175,4 +175,3 @@ func (v PromSample) Float(t testing.TB) float64 {
 	}
 	return f
 }
-
