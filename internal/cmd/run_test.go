@@ -229,3 +229,17 @@ func TestConfigFileIsBelowTheScriptAndFlags(t *testing.T) {
 		t.Fatalf("a bad config file should name itself and the option: exit %d %s", r.code, r.stderr)
 	}
 }
+
+func TestMaxDurationDropsTheIterationsItLeavesUnstarted(t *testing.T) {
+	src := `import { sleep } from 'k6';
+export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 2, iterations: 1000, maxDuration: '1s' } } };
+export default function () { sleep(0.1); }`
+	r := runScript(t, src, nil)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	done, dropped := summaryCount(t, r.stdout, "iterations"), summaryCount(t, r.stdout, "dropped_iterations")
+	if done < 10 || done > 25 || done+dropped != 1000 {
+		t.Fatalf("%d iterations and %d dropped: want about 20 done and the rest of 1000 dropped", done, dropped)
+	}
+}

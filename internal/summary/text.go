@@ -151,7 +151,8 @@ func firstLine(s string) string {
 
 func isExecutionMetric(n string) bool {
 	switch n {
-	case "iterations", "iteration_duration", "iteration_failed", "vus", "vus_max", "dropped_iterations", "group_duration":
+	case "iterations", "iteration_duration", "iteration_failed", "iteration_start_delay", "vus", "vus_max",
+		"dropped_iterations", "group_duration":
 		return true
 	}
 	return false
