@@ -3,8 +3,10 @@ package neo4j
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"time"
 
@@ -83,10 +85,12 @@ func toJS(rt *sobek.Runtime, v any) sobek.Value {
 	return rt.ToValue(fmt.Sprint(v))
 }
 
+// mapToJS builds an object with the keys in sorted order: a Cypher map has no order, and
+// a stable one makes JSON.stringify and logs repeatable.
 func mapToJS(rt *sobek.Runtime, m map[string]any) *sobek.Object {
 	o := rt.NewObject()
-	for k, x := range m {
-		_ = o.Set(k, toJS(rt, x))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		_ = o.Set(k, toJS(rt, m[k]))
 	}
 	return o
 }
