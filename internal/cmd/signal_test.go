@@ -2,6 +2,9 @@ package cmd
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +15,11 @@ import (
 
 // runWithSignals runs a script and sends SIGINT at each of the given times after the start.
 func runWithSignals(t *testing.T, src string, at ...time.Duration) (result, time.Duration) {
+	t.Helper()
+	return runWithSignalsArgs(t, src, nil, at...)
+}
+
+func runWithSignalsArgs(t *testing.T, src string, args []string, at ...time.Duration) (result, time.Duration) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "script.js")
@@ -24,7 +32,7 @@ func runWithSignals(t *testing.T, src string, at ...time.Duration) (result, time
 		time.AfterFunc(d, func() { sig <- syscall.SIGINT })
 	}
 	var out, errb bytes.Buffer
-	code := Main(&GlobalState{Args: []string{"xk6-neo4j", "run", "--quiet", path}, Env: map[string]string{},
+	code := Main(&GlobalState{Args: append(append([]string{"xk6-neo4j", "run", "--quiet"}, args...), path), Env: map[string]string{},
 		Stdout: &out, Stderr: &errb, Signals: sig})
 	return result{out.String(), errb.String(), code}, time.Since(start)
 }
@@ -66,5 +74,55 @@ export default function () { sleep(20); }`
 	}
 	if !strings.Contains(r.stdout, "iterations") && !strings.Contains(r.stdout, "TOTAL RESULTS") {
 		t.Fatalf("no summary after a hard stop:\n%s", r.stdout)
+	}
+}
+
+// After Ctrl-C the output files are complete: every line whole, every counted iteration in.
+func TestCtrlCLeavesCompleteOutputFiles(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath, csvPath := filepath.Join(dir, "out.json.gz"), filepath.Join(dir, "out.csv")
+	src := `import { sleep } from 'k6';
+export const options = { vus: 4, duration: '1m' };
+export default function () { sleep(0.005); }`
+	r, _ := runWithSignalsArgs(t, src, []string{"-o", "json=" + jsonPath, "-o", "csv=" + csvPath}, 700*time.Millisecond)
+	if r.code != ExitExternalAbort {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	iterations := summaryCount(t, r.stdout, "iterations")
+	f, err := os.Open(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(gz)
+	if err != nil {
+		t.Fatalf("the gzip stream is not complete: %v", err)
+	}
+	if len(b) == 0 || b[len(b)-1] != '\n' {
+		t.Fatal("the JSON file does not end on a complete line")
+	}
+	points := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var l struct{ Type, Metric string }
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("broken line %q: %v", line, err)
+		}
+		if l.Type == "Point" && l.Metric == "iterations" {
+			points++
+		}
+	}
+	if points != iterations {
+		t.Fatalf("%d iterations points in the file, %d in the summary", points, iterations)
+	}
+	c, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c) == 0 || c[len(c)-1] != '\n' || strings.Count(string(c), "\niterations,") != iterations {
+		t.Fatalf("the CSV file is incomplete: %d iteration rows, want %d", strings.Count(string(c), "\niterations,"), iterations)
 	}
 }
