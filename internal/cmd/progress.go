@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 )
 
 // startProgress shows the run's progress until the returned function is called: on a
@@ -65,17 +66,54 @@ func progressLines(s *execution.Scheduler, elapsed time.Duration) []string {
 	}
 	lines := []string{fmt.Sprintf("running (%s), %02d/%02d VUs, %d complete and %d interrupted iterations",
 		clock(elapsed), s.ActiveVUs(), s.MaxVUs(), iters, intr)}
+	width := 0
 	for _, p := range s.Progress() {
-		state := "waiting"
+		width = max(width, len(p.Name))
+	}
+	for _, p := range s.Progress() {
+		state, done := "waiting", 0.0
 		if st := p.Started.Load(); st != 0 {
-			state = "running " + clock(time.Since(time.Unix(0, st)))
+			ran := time.Since(time.Unix(0, st))
+			state = "running " + clock(ran)
+			done = scenarioDone(p, ran)
 			if en := p.Ended.Load(); en != 0 {
-				state = "done after " + clock(time.Duration(en-st))
+				state, done = "done after "+clock(time.Duration(en-st)), 1
 			}
 		}
-		lines = append(lines, fmt.Sprintf("%s   [ %s ] %d VUs  %d iterations", p.Name, state, p.ActiveVUs.Load(), p.Iterations.Load()))
+		extra := ""
+		if d := p.Dropped.Load(); d > 0 {
+			extra = fmt.Sprintf(", %d dropped", d)
+		}
+		lines = append(lines, fmt.Sprintf("%-*s [%s] %3.0f%%  %s, %d VUs, %d iterations%s",
+			width, p.Name, bar(done, 30), 100*done, state, p.ActiveVUs.Load(), p.Iterations.Load(), extra))
 	}
 	return lines
+}
+
+// scenarioDone is the share of a scenario done: its iterations for the iteration-based
+// executors, else the time it ran against its duration (graceful stop excluded).
+func scenarioDone(p *execution.Progress, ran time.Duration) float64 {
+	sc := p.Scenario
+	switch sc.Executor {
+	case options.SharedIterations:
+		return min(1, float64(p.Iterations.Load())/float64(*sc.Iterations))
+	case options.PerVUIterations:
+		return min(1, float64(p.Iterations.Load())/float64(*sc.Iterations**sc.VUs))
+	}
+	total := sc.MaxTime() - sc.GracefulStop.D()
+	if total <= 0 {
+		return 0
+	}
+	return min(1, float64(ran)/float64(total))
+}
+
+// bar draws a progress bar of n cells, k6-style: =====>----.
+func bar(done float64, n int) string {
+	full := int(done * float64(n))
+	if full >= n {
+		return strings.Repeat("=", n)
+	}
+	return strings.Repeat("=", full) + ">" + strings.Repeat("-", n-full-1)
 }
 
 // clock prints 1m02.5s as k6's progress does: 1m02.5s.
