@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -377,23 +376,24 @@ func (r *testRun) newVU(id uint64) (*js.VU, error) {
 	return vu, nil
 }
 
-func (r *testRun) resolveOptions(optsVU *js.VU) int {
+// layeredOptions merges the options in k6's order: the config file (--config or
+// K6_CONFIG), then the script's, then K6_* variables, then flags.
+func (r *testRun) layeredOptions(optsVU *js.VU) (options.Options, int) {
 	raw, err := optsVU.ExportedOptions()
 	if err != nil {
-		return r.fail(ExitInvalidConfig, "%v", err)
+		return options.Options{}, r.fail(ExitInvalidConfig, "%v", err)
 	}
 	scriptOpts, err := options.FromJSON(raw)
 	if err != nil {
-		return r.fail(ExitInvalidConfig, "in the script's options: %v", err)
+		return options.Options{}, r.fail(ExitInvalidConfig, "in the script's options: %v", err)
 	}
 	for _, u := range scriptOpts.Unknown {
 		r.logger.Warn(fmt.Sprintf("option %q is not known here and is ignored", u))
 	}
 	envOpts, err := envOptions(r.gs.Env)
 	if err != nil {
-		return r.fail(ExitInvalidConfig, "%v", err)
+		return options.Options{}, r.fail(ExitInvalidConfig, "%v", err)
 	}
-	// k6's order: the config file, then the script, then K6_* variables, then flags.
 	var fileOpts options.Options
 	if path := r.cfg.configFile; path != "" || r.gs.Env["K6_CONFIG"] != "" {
 		if path == "" {
@@ -401,21 +401,37 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return r.fail(ExitInvalidConfig, "--config: %v", err)
+			return options.Options{}, r.fail(ExitInvalidConfig, "--config: %v", err)
 		}
 		if fileOpts, err = options.FromJSON(b); err != nil {
-			return r.fail(ExitInvalidConfig, "in %s: %v", path, err)
+			return options.Options{}, r.fail(ExitInvalidConfig, "in %s: %v", path, err)
 		}
 		for _, u := range fileOpts.Unknown {
 			r.logger.Warn(fmt.Sprintf("option %q in %s is not known here and is ignored", u, path))
 		}
 	}
-	merged := fileOpts.Apply(scriptOpts).Apply(envOpts).Apply(r.cfg.opts)
+	return fileOpts.Apply(scriptOpts).Apply(envOpts).Apply(r.cfg.opts), ExitOK
+}
+
+// resolve validates merged options into r.opts, with the default trend stats.
+func (r *testRun) resolve(merged options.Options) int {
+	var err error
 	if r.opts, err = merged.Resolve(); err != nil {
 		return r.fail(ExitInvalidConfig, "%v", err)
 	}
 	if len(r.opts.SummaryTrendStats) == 0 {
 		r.opts.SummaryTrendStats = metrics.DefaultTrendStats
+	}
+	return ExitOK
+}
+
+func (r *testRun) resolveOptions(optsVU *js.VU) int {
+	merged, code := r.layeredOptions(optsVU)
+	if code == ExitOK {
+		code = r.resolve(merged)
+	}
+	if code != ExitOK {
+		return code
 	}
 	var errs []string
 	for _, n := range r.opts.ScenarioNames() {
@@ -436,34 +452,13 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 
 // initVUs makes every VU the scenarios need, running the init code in parallel.
 func (r *testRun) initVUs() (*execution.Scheduler, int) {
-	n := r.opts.MaxConcurrentVUs()
+	n := int(r.opts.MaxConcurrentVUs())
 	vus := make([]execution.VU, n)
-	errs := make([]error, n)
-	var next int64
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range min(int64(runtime.GOMAXPROCS(0)), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				vu, err := r.newVU(uint64(i + 1))
-				if err != nil {
-					errs[i] = err
-					return
-				}
-				vus[i] = vu
-			}
-		}()
-	}
-	wg.Wait()
+	errs := execution.InitEach(context.Background(), n, func(i int) error {
+		vu, err := r.newVU(uint64(i + 1))
+		vus[i] = vu
+		return err
+	})
 	for i, err := range errs {
 		if err != nil {
 			return nil, r.fail(ExitScriptException, "initialising VU %d: %v", i+1, err)

@@ -257,46 +257,25 @@ func (r *testRun) work(wc *workerConfig, color bool) int {
 // resolveWorkerOptions reads the options a worker uses: thresholds, tags, summary and
 // setup/teardown settings. How many VUs run and for how long is the master's to say.
 func (r *testRun) resolveWorkerOptions() int {
-	raw, err := r.vus[0].ExportedOptions()
-	if err != nil {
-		return r.fail(ExitInvalidConfig, "%v", err)
+	merged, code := r.layeredOptions(r.vus[0])
+	if code != ExitOK {
+		return code
 	}
-	scriptOpts, err := options.FromJSON(raw)
-	if err != nil {
-		return r.fail(ExitInvalidConfig, "in the script's options: %v", err)
-	}
-	for _, u := range scriptOpts.Unknown {
-		r.logger.Warn(fmt.Sprintf("option %q is not known here and is ignored", u))
-	}
-	envOpts, err := envOptions(r.gs.Env)
-	if err != nil {
-		return r.fail(ExitInvalidConfig, "%v", err)
-	}
-	merged := scriptOpts.Apply(envOpts).Apply(r.cfg.opts)
 	if merged.VUs != nil || merged.Duration != nil || merged.Iterations != nil || merged.Stages != nil || merged.Scenarios != nil {
 		r.logger.Info("vus, duration, iterations, stages and scenarios do not apply to a Locust worker: the master says how many users run and for how long")
 		merged.VUs, merged.Duration, merged.Iterations, merged.Stages, merged.Scenarios = nil, nil, nil, nil, nil
 	}
-	if r.opts, err = merged.Resolve(); err != nil {
-		return r.fail(ExitInvalidConfig, "%v", err)
-	}
-	if len(r.opts.SummaryTrendStats) == 0 {
-		r.opts.SummaryTrendStats = metrics.DefaultTrendStats
-	}
-	return ExitOK
+	return r.resolve(merged)
 }
 
-// userVU is a VU as Users drive it. Users reuse VUs across tests, and a VU whose iteration
-// was interrupted as it ended can keep a pending interrupt (js.VU.Call clears it only if
-// the interrupting goroutine ran before the check): cleared here, before the VU serves a
-// user again, it cannot fail the first call of its next life.
+// userVU is a VU as Users drive it: each activation tells it its user class, which
+// k6/execution shows as the scenario.
 type userVU struct {
 	*js.VU
 	classes *classScenarios
 }
 
 func (v userVU) Activate(tags *metrics.TagSet, setupJSON string) error {
-	v.Runtime().ClearInterrupt()
 	class, _ := tags.Get("scenario")
 	v.SetScenario(v.classes.info(class))
 	return v.VU.Activate(tags, setupJSON)

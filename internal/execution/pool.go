@@ -1,8 +1,11 @@
 package execution
 
 import (
+	"context"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Pool holds the run's initialised VUs; scenarios take them and give them back, so a VU
@@ -36,4 +39,32 @@ func (p *Pool) Return(vus []VU) {
 	p.mu.Lock()
 	p.free = append(p.free, vus...)
 	p.mu.Unlock()
+}
+
+// InitEach calls initOne(i) for i in [0, n) on as many goroutines as there are CPUs (a VU's
+// init code is the slow part of starting a run) and returns each call's error. Calls not
+// yet begun when ctx ends get ctx's error instead.
+func InitEach(ctx context.Context, n int, initOne func(i int) error) []error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				errs[i] = initOne(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return errs
 }

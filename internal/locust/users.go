@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
@@ -242,31 +242,11 @@ func (u *Users) vus(ctx context.Context, n int) ([]VU, error) {
 		return out, nil
 	}
 	made := make([]VU, need)
-	errs := make([]error, need)
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), need) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= need {
-					return
-				}
-				if ctx.Err() != nil {
-					errs[i] = ctx.Err()
-					continue
-				}
-				made[i], errs[i] = u.NewVU(first + uint64(i))
-			}
-		}()
-	}
-	wg.Wait()
+	errs := execution.InitEach(ctx, need, func(i int) error {
+		var err error
+		made[i], err = u.NewVU(first + uint64(i))
+		return err
+	})
 	var firstErr error
 	for i, vu := range made {
 		if errs[i] == nil {
