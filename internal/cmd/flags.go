@@ -25,6 +25,7 @@ type runConfig struct {
 	dashboard     bool
 	dashboardPort int
 	report        string
+	address       string
 	script        string
 }
 
@@ -40,6 +41,7 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.StringVarP(&c.configFile, "config", "c", "", "JSON file of options, below the script's in priority")
 	fs.BoolVar(&c.dashboard, "dashboard", false, "serve a live dashboard while the test runs (K6_WEB_DASHBOARD=true)")
 	fs.IntVar(&c.dashboardPort, "dashboard-port", 5665, "the dashboard's port on 127.0.0.1; 0 picks a free one (K6_WEB_DASHBOARD_PORT)")
+	fs.StringVarP(&c.address, "address", "a", "", "serve the control API (xk6-neo4j scale/status) here; on "+defaultAPIAddress+" by default when a scenario is externally-controlled")
 	fs.StringVar(&c.report, "report", "", "write the dashboard's views as one self-contained HTML file (K6_WEB_DASHBOARD_EXPORT)")
 	fs.StringArrayVar(&c.tags, "tag", nil, "tag NAME=VALUE added to every sample (repeatable)")
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")

@@ -189,6 +189,17 @@ func (r *testRun) run(color bool) int {
 	if code != ExitOK {
 		return code
 	}
+	if addr := r.apiAddress(); addr != "" {
+		stopAPI, err := r.startAPI(addr, sched)
+		switch {
+		case err != nil && r.cfg.address != "":
+			return r.fail(ExitInvalidConfig, "--address: %v", err)
+		case err != nil: // only k6's default address, which another test may hold
+			r.logger.Warn(fmt.Sprintf("%v; the run goes on without it", err))
+		default:
+			defer stopAPI()
+		}
+	}
 	r.printBanner(bundle.Path, outs)
 	stopEngine := r.startEngine()
 	defer stopEngine()
@@ -252,6 +263,20 @@ func (r *testRun) run(color bool) int {
 	}
 	return r.finish(ending{exit: exit, reason: reason, setupJSON: setupJSON, optsVU: optsVU,
 		summaryVU: kill.Err() == nil, color: color, outs: outs, stopEngine: stopEngine})
+}
+
+// apiAddress is where the control API listens: --address, or k6's default when a scenario
+// needs controlling; "" for none.
+func (r *testRun) apiAddress() string {
+	if r.cfg.address != "" {
+		return r.cfg.address
+	}
+	for _, s := range r.opts.Scenarios {
+		if s.Executor == options.ExternallyControlled {
+			return defaultAPIAddress
+		}
+	}
+	return ""
 }
 
 // ending is how a run or a worker ended, for finish.
