@@ -64,18 +64,22 @@ func ParseTarget(uri, user string) (Target, error) {
 	return Target{Scheme: u.Scheme, Host: host, Port: port, User: user}, nil
 }
 
-// redactURI drops any user info so a mistyped URI never echoes a password.
+// redactURI drops any user info so a mistyped URI never echoes a password: whatever stands
+// before the last '@' (after the scheme) is replaced, even when the URI does not parse.
 func redactURI(uri string) string {
 	if u, err := url.Parse(uri); err == nil && u.User != nil {
 		u.User = nil
 		return u.String()
 	}
-	if i := strings.LastIndex(uri, "@"); i >= 0 {
-		if j := strings.Index(uri, "://"); j >= 0 && j < i {
-			return uri[:j+3] + "…" + uri[i:]
-		}
+	at := strings.LastIndex(uri, "@")
+	if at < 0 {
+		return uri
 	}
-	return uri
+	start := 0
+	if j := strings.Index(uri, "://"); j >= 0 && j < strings.Index(uri, "@") {
+		start = j + 3 // keep a scheme that stands before any '@'
+	}
+	return uri[:start] + "…" + uri[at:]
 }
 
 // URI is the driver's target, without user info.
