@@ -190,51 +190,40 @@ func (c *paramConverter) convert(v sobek.Value, path string) (any, error) {
 }
 
 func typedInts(v any) []any {
-	var out []any
 	switch x := v.(type) {
 	case []int8:
-		for _, n := range x {
-			out = append(out, int64(n))
-		}
+		return widen(x, func(n int8) any { return int64(n) })
 	case []int16:
-		for _, n := range x {
-			out = append(out, int64(n))
-		}
+		return widen(x, func(n int16) any { return int64(n) })
 	case []int32:
-		for _, n := range x {
-			out = append(out, int64(n))
-		}
+		return widen(x, func(n int32) any { return int64(n) })
 	case []uint16:
-		for _, n := range x {
-			out = append(out, int64(n))
-		}
+		return widen(x, func(n uint16) any { return int64(n) })
 	case []uint32:
-		for _, n := range x {
-			out = append(out, int64(n))
-		}
+		return widen(x, func(n uint32) any { return int64(n) })
 	case []int64:
-		for _, n := range x {
-			out = append(out, n)
-		}
+		return widen(x, func(n int64) any { return n })
 	case []uint64:
-		for _, n := range x {
-			out = append(out, int64(n))
-		}
+		return widen(x, func(n uint64) any { return int64(n) })
 	}
-	return out
+	return nil
 }
 
 func typedFloats(v any) []any {
-	var out []any
 	switch x := v.(type) {
 	case []float32:
-		for _, f := range x {
-			out = append(out, float64(f))
-		}
+		return widen(x, func(f float32) any { return float64(f) })
 	case []float64:
-		for _, f := range x {
-			out = append(out, f)
-		}
+		return widen(x, func(f float64) any { return f })
+	}
+	return nil
+}
+
+// widen turns a typed array's elements into the driver's INTEGER or FLOAT values.
+func widen[T any](xs []T, to func(T) any) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = to(x)
 	}
 	return out
 }

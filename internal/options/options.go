@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -265,47 +266,30 @@ func (base Options) Apply(o Options) Options {
 	if o.Duration != nil || o.Iterations != nil || o.Stages != nil || o.Scenarios != nil {
 		out.Scenarios, out.Duration, out.Iterations, out.Stages = nil, nil, nil, nil
 	}
-	if o.VUs != nil {
-		out.VUs = o.VUs
-	}
-	if o.Duration != nil {
-		out.Duration = o.Duration
-	}
-	if o.Iterations != nil {
-		out.Iterations = o.Iterations
-	}
-	if o.Stages != nil {
-		out.Stages = o.Stages
-	}
-	if o.Scenarios != nil {
-		out.Scenarios = o.Scenarios
-	}
-	if o.Thresholds != nil {
-		out.Thresholds = o.Thresholds
-	}
-	if o.SummaryTrendStats != nil {
-		out.SummaryTrendStats = o.SummaryTrendStats
-	}
-	if o.Tags != nil {
+	over(&out.VUs, o.VUs, o.VUs != nil)
+	over(&out.Duration, o.Duration, o.Duration != nil)
+	over(&out.Iterations, o.Iterations, o.Iterations != nil)
+	over(&out.Stages, o.Stages, o.Stages != nil)
+	over(&out.Scenarios, o.Scenarios, o.Scenarios != nil)
+	over(&out.Thresholds, o.Thresholds, o.Thresholds != nil)
+	over(&out.SummaryTrendStats, o.SummaryTrendStats, o.SummaryTrendStats != nil)
+	over(&out.SetupTimeout, o.SetupTimeout, o.SetupTimeout != nil)
+	over(&out.TeardownTimeout, o.TeardownTimeout, o.TeardownTimeout != nil)
+	over(&out.NoSummary, o.NoSummary, o.NoSummary != nil)
+	if o.Tags != nil { // tags merge, the higher layer winning per tag
 		merged := make(map[string]string, len(out.Tags)+len(o.Tags))
-		for k, v := range out.Tags {
-			merged[k] = v
-		}
-		for k, v := range o.Tags {
-			merged[k] = v
-		}
+		maps.Copy(merged, out.Tags)
+		maps.Copy(merged, o.Tags)
 		out.Tags = merged
 	}
-	if o.SetupTimeout != nil {
-		out.SetupTimeout = o.SetupTimeout
-	}
-	if o.TeardownTimeout != nil {
-		out.TeardownTimeout = o.TeardownTimeout
-	}
-	if o.NoSummary != nil {
-		out.NoSummary = o.NoSummary
-	}
 	return out
+}
+
+// over sets *dst to v when the higher layer set it.
+func over[T any](dst *T, v T, set bool) {
+	if set {
+		*dst = v
+	}
 }
 
 // Resolve turns the shortcuts into scenarios (iterations -> shared-iterations, duration ->
