@@ -210,11 +210,11 @@ func (r *scenarioRun) takeVUs(n int64) ([]VU, error) {
 
 // vuUp and vuDown keep the run's and the scenario's active-VU counts.
 func (r *scenarioRun) vuUp() {
-	r.sched.active.Add(1)
+	r.sched.vuActive(1)
 	r.progress.ActiveVUs.Add(1)
 }
 
 func (r *scenarioRun) vuDown() {
-	r.sched.active.Add(-1)
+	r.sched.vuActive(-1)
 	r.progress.ActiveVUs.Add(-1)
 }

@@ -91,6 +91,7 @@ type Scheduler struct {
 
 	progress []*Progress
 	active   atomic.Int64
+	peak     atomic.Int64 // most VUs active since the last vus sample
 	maxVUs   int64
 
 	// external holds the running externally-controlled scenarios, for SetVUs.
@@ -154,25 +155,33 @@ func (s *Scheduler) Run(graceful, hard context.Context) error {
 }
 
 // reportVUs pushes the vus and vus_max gauges once a second, as k6 does.
+// The value is the most VUs active at once during the second, so a VU that ran between two
+// ticks (a test shorter than a second) still shows.
 func (s *Scheduler) reportVUs(done <-chan struct{}) {
 	push := func() {
 		now := time.Now()
 		metrics.PushIfNotDone(context.Background(), s.Samples, metrics.Samples{
-			{Metric: s.Builtin.VUs, Tags: s.BaseTags, Time: now, Value: float64(s.active.Load())},
+			{Metric: s.Builtin.VUs, Tags: s.BaseTags, Time: now, Value: float64(s.peak.Swap(s.active.Load()))},
 			{Metric: s.Builtin.VUsMax, Tags: s.BaseTags, Time: now, Value: float64(s.maxVUs)},
 		})
 	}
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	push()
 	for {
 		select {
 		case <-t.C:
 			push()
 		case <-done:
-			// No push here: the last value seen while running is what the summary shows.
+			push()
 			return
 		}
+	}
+}
+
+// vuActive counts a VU in or out of the active ones, keeping the peak reportVUs shows.
+func (s *Scheduler) vuActive(delta int64) {
+	a := s.active.Add(delta)
+	for p := s.peak.Load(); a > p && !s.peak.CompareAndSwap(p, a); p = s.peak.Load() {
 	}
 }
 
