@@ -680,6 +680,8 @@ func describeScenario(s options.Scenario) string {
 		d = fmt.Sprintf("%d iterations for each of %d VUs (maxDuration: %s, gracefulStop: %s)", *s.Iterations, *s.VUs, s.MaxDuration, s.GracefulStop)
 	case options.ConstantVUs:
 		d = fmt.Sprintf("%d looping VUs for %s (gracefulStop: %s)", *s.VUs, s.Duration, s.GracefulStop)
+	case options.ExternallyControlled:
+		d = fmt.Sprintf("%d to %d VUs for %s, set with xk6-neo4j scale (no graceful stop)", *s.VUs, *s.MaxVUs, s.Duration)
 	default:
 		d = fmt.Sprintf("%s, up to %d VUs (gracefulStop: %s)", s.Executor, s.PeakVUs(), s.GracefulStop)
 	}

@@ -15,11 +15,13 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/engine"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/locust"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/logging"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/summary"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
@@ -227,13 +229,25 @@ func (r *testRun) work(wc *workerConfig, color bool) int {
 		return js.InstanceState{VUsActive: int64(users.Running()), VUsInitialized: int64(users.Made()), Start: r.engineStart}
 	}
 	gaugesDone := r.pushUserGauges(users)
+	watchDone := make(chan struct{})
+	go r.engine.WatchThresholds(2*time.Second, watchDone, func(failing []engine.ThresholdResult) {
+		for _, f := range failing {
+			r.logger.Error(fmt.Sprintf("threshold %q on %s failed (%s) and has abortOnFail: this worker leaves the Locust master",
+				f.Threshold.Source, f.Key, summary.FormatAggregate(f.Metric, f.Threshold.Agg, f.Value)))
+		}
+		r.thresholdAbort.Store(true)
+		stopGraceful()
+	})
 	werr := worker.Run(graceful)
+	close(watchDone)
 	gaugesDone()
 
 	exit, reason := ExitOK, ""
 	switch {
 	case r.scriptAbort.Load() != nil:
 		exit, reason = ExitScriptAborted, "worker stopped by the script (test.abort): "+*r.scriptAbort.Load()
+	case r.thresholdAbort.Load():
+		exit, reason = ExitThresholds, "worker stopped: a threshold with abortOnFail failed"
 	case werr == nil:
 	case errors.Is(werr, locust.ErrMasterGone):
 		exit, reason = ExitExternalAbort, fmt.Sprintf("worker stopped: %v; the results above are complete up to then", werr)

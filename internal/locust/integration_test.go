@@ -602,3 +602,28 @@ func (u webUI) post(path string, form url.Values) {
 		u.t.Fatalf("POST %s: %s %s", path, resp.Status, b)
 	}
 }
+
+// A threshold with abortOnFail is judged while the worker runs: once it fails, the worker
+// leaves the master and exits 99.
+func TestLocustWorkerAbortOnFail(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	script := filepath.Join(t.TempDir(), "abort.js")
+	src := `import { sleep } from 'k6';
+export const options = { thresholds: { iteration_failed: [{ threshold: 'rate==0', abortOnFail: true }] } };
+export default function () { sleep(0.05); throw new Error('always fails'); }`
+	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := startMaster(t, e, "--headless", "-u", "2", "-r", "2", "-t", "60s", "--expect-workers", "1",
+		"--expect-workers-max-wait", "60", "--only-summary")
+	w := startWorker(t, e, m, "worker", script)
+	if code := w.wait(t, 30*time.Second); code != 99 {
+		t.Fatalf("worker exit %d, want 99\n%s", code, w.err.String())
+	}
+	if !strings.Contains(w.err.String(), "abortOnFail") {
+		t.Fatalf("the worker should say why it left:\n%s", w.err.String())
+	}
+	m.signal(t, os.Interrupt)
+	_ = m.wait(t, 30*time.Second)
+}
