@@ -45,6 +45,7 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.StringVar(&c.report, "report", "", "write the dashboard's views as one self-contained HTML file (K6_WEB_DASHBOARD_EXPORT)")
 	fs.StringArrayVar(&c.tags, "tag", nil, "tag NAME=VALUE added to every sample (repeatable)")
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")
+	fs.String("summary-time-unit", "", "print every time of the summary in s, ms or us")
 	fs.BoolVar(&c.noSummary, "no-summary", false, "do not print the end-of-test summary")
 	fs.StringVar(&c.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6's older flat format) to FILE")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress output")
@@ -82,6 +83,10 @@ func parseRunArgs(args []string) (*runConfig, error) {
 	if fs.Changed("iterations") {
 		v, _ := fs.GetInt64("iterations")
 		c.opts.Iterations = &v
+	}
+	if fs.Changed("summary-time-unit") {
+		u, _ := fs.GetString("summary-time-unit")
+		c.opts.SummaryTimeUnit = &u
 	}
 	if c.trendStats != "" {
 		c.opts.SummaryTrendStats = strings.Split(c.trendStats, ",")
@@ -132,6 +137,9 @@ func envOptions(env map[string]string) (options.Options, error) {
 			errs = append(errs, fmt.Sprintf("K6_ITERATIONS=%q: not a whole number", s))
 		}
 		o.Iterations = &v
+	}
+	if s, ok := env["K6_SUMMARY_TIME_UNIT"]; ok {
+		o.SummaryTimeUnit = &s
 	}
 	if s, ok := env["K6_SUMMARY_TREND_STATS"]; ok {
 		o.SummaryTrendStats = strings.Split(s, ",")

@@ -611,6 +611,9 @@ func (r *testRun) report(reason string, results []engine.ThresholdResult) summar
 		Queries: r.engine.Queries(), TrendStats: r.opts.SummaryTrendStats,
 		Elapsed: r.engine.Elapsed(), Interrupted: reason,
 	}
+	if r.opts.SummaryTimeUnit != nil {
+		rep.TimeUnit = *r.opts.SummaryTimeUnit
+	}
 	if len(results) > 0 {
 		rep.Thresholds = map[string][]summary.Threshold{}
 		for _, t := range results {

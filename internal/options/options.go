@@ -29,6 +29,7 @@ type Options struct {
 	SetupTimeout      *Duration                  `json:"setupTimeout,omitempty"`
 	TeardownTimeout   *Duration                  `json:"teardownTimeout,omitempty"`
 	NoSummary         *bool                      `json:"noSummary,omitempty"`
+	SummaryTimeUnit   *string                    `json:"summaryTimeUnit,omitempty"`
 
 	// Unknown holds option names this host does not know, to warn about (k6 ignores them).
 	Unknown []string `json:"-"`
@@ -48,7 +49,7 @@ var ErrInvalid = errors.New("invalid options")
 var ignoredOptions = map[string]bool{
 	"discardResponseBodies": true, "insecureSkipTLSVerify": true, "userAgent": true, "batch": true,
 	"batchPerHost": true, "httpDebug": true, "noConnectionReuse": true, "noVUConnectionReuse": true,
-	"throw": true, "maxRedirects": true, "summaryTimeUnit": true, "systemTags": true, "ext": true,
+	"throw": true, "maxRedirects": true, "systemTags": true, "ext": true,
 	"cloud": true, "hosts": true, "dns": true, "minIterationDuration": true, "noCookiesReset": true,
 	"rps": true, "blockHostnames": true, "localIPs": true, "tlsAuth": true, "tlsCipherSuites": true,
 	"tlsVersion": true, "executionSegment": true, "executionSegmentSequence": true, "paused": true,
@@ -276,6 +277,7 @@ func (base Options) Apply(o Options) Options {
 	over(&out.SetupTimeout, o.SetupTimeout, o.SetupTimeout != nil)
 	over(&out.TeardownTimeout, o.TeardownTimeout, o.TeardownTimeout != nil)
 	over(&out.NoSummary, o.NoSummary, o.NoSummary != nil)
+	over(&out.SummaryTimeUnit, o.SummaryTimeUnit, o.SummaryTimeUnit != nil)
 	if o.Tags != nil { // tags merge, the higher layer winning per tag
 		merged := make(map[string]string, len(out.Tags)+len(o.Tags))
 		maps.Copy(merged, out.Tags)
@@ -350,6 +352,9 @@ func (o Options) Resolve() (Options, error) {
 		if err := validTrendStat(st); err != nil {
 			errs = append(errs, fmt.Errorf("option \"summaryTrendStats\": %w", err))
 		}
+	}
+	if u := o.SummaryTimeUnit; u != nil && *u != "" && *u != "s" && *u != "ms" && *u != "us" {
+		errs = append(errs, fmt.Errorf("option \"summaryTimeUnit\": %q is not a time unit: use s, ms or us", *u))
 	}
 	if len(errs) > 0 {
 		return o, fmt.Errorf("%w:\n  - %w", ErrInvalid, joinIndented(errs))

@@ -90,7 +90,7 @@ func groupID(path string) string {
 // BuildData turns a report into handleSummary's data.
 func BuildData(r Report, results []engine.ThresholdResult, setupJSON string, stdoutTTY, noColor bool) Data {
 	d := Data{
-		Options: DataOptions{SummaryTrendStats: r.TrendStats, NoColor: noColor},
+		Options: DataOptions{SummaryTrendStats: r.TrendStats, SummaryTimeUnit: r.TimeUnit, NoColor: noColor},
 		State:   DataState{IsStdOutTTY: stdoutTTY, TestRunDurationMs: float64(r.Elapsed) / float64(time.Millisecond)},
 		Metrics: map[string]DataMetric{},
 	}
@@ -194,7 +194,7 @@ func LegacyExport(d Data) ([]byte, error) {
 
 // ReportFromData rebuilds a text report from handleSummary data, for textSummary(data).
 func ReportFromData(d Data) Report {
-	r := Report{TrendStats: d.Options.SummaryTrendStats, Elapsed: time.Duration(d.State.TestRunDurationMs * float64(time.Millisecond))}
+	r := Report{TrendStats: d.Options.SummaryTrendStats, TimeUnit: d.Options.SummaryTimeUnit, Elapsed: time.Duration(d.State.TestRunDurationMs * float64(time.Millisecond))}
 	if len(r.TrendStats) == 0 {
 		r.TrendStats = metrics.DefaultTrendStats
 	}

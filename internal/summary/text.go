@@ -35,6 +35,9 @@ type Report struct {
 	Exceptions  []ExceptionCount
 	Elapsed     time.Duration
 	Interrupted string // why the run ended early, if it did
+	// TimeUnit, when set ("s", "ms" or "us", k6's summaryTimeUnit), prints every time in
+	// that unit instead of the most readable one.
+	TimeUnit string
 }
 
 // ExceptionCount is a distinct script exception and how often it was thrown.
@@ -45,7 +48,7 @@ type ExceptionCount struct {
 
 // WriteText writes the report in k6's text layout. color adds ANSI marks.
 func WriteText(w io.Writer, r Report, color bool) error {
-	p := &printer{w: w, color: color}
+	p := &printer{w: w, color: color, time: TimeFormat(r.TimeUnit)}
 	p.line("")
 	if len(r.Thresholds) > 0 {
 		p.header("THRESHOLDS")
@@ -116,7 +119,7 @@ func WriteText(w io.Writer, r Report, color bool) error {
 		}
 		p.line("    " + title)
 		for _, m := range ms {
-			p.metricLine(m.Metric.Name, formatValues(m, r.TrendStats, r.Elapsed))
+			p.metricLine(m.Metric.Name, formatValues(m, r.TrendStats, r.Elapsed, p.timeFmt()))
 		}
 		p.line("")
 	}
@@ -186,11 +189,11 @@ func writeQueryTable(p *printer, rows []engine.QueryRow, elapsed time.Duration) 
 		}
 		p.line(fmt.Sprintf("    %-*s  %-5s  %9d  %8d  %7s/s  %9s  %9s  %9s  %9s", nameW, name, q.Mode,
 			q.Count, q.Failures, num(perSecond(float64(q.Count), elapsed)),
-			formatTime(q.Avg), formatTime(q.P50), formatTime(q.P95), formatTime(q.P99)))
+			p.timeFmt()(q.Avg), p.timeFmt()(q.P50), p.timeFmt()(q.P95), p.timeFmt()(q.P99)))
 	}
 }
 
-func formatValues(m engine.MetricValues, trendStats []string, elapsed time.Duration) string {
+func formatValues(m engine.MetricValues, trendStats []string, elapsed time.Duration, formatTime func(float64) string) string {
 	v := m.Values
 	// f formats a value in the metric's unit.
 	f := func(x float64) string {
@@ -254,6 +257,17 @@ func trimZeros(s string) string {
 	return s
 }
 
+// TimeFormat returns the formatter of times for a summaryTimeUnit: formatTime for "", else
+// the value in that unit with up to two decimals.
+func TimeFormat(unit string) func(ms float64) string {
+	div := map[string]float64{"s": 1000, "ms": 1, "us": 0.001}[unit]
+	if div == 0 {
+		return formatTime
+	}
+	suffix := map[string]string{"s": "s", "ms": "ms", "us": "µs"}[unit]
+	return func(ms float64) string { return trimZeros(strconv.FormatFloat(ms/div, 'f', 2, 64)) + suffix }
+}
+
 // formatTime prints milliseconds as k6 does: 1.23s, 148.21ms, 95.3µs, 2m3s. The unit is
 // chosen after rounding to two decimals, so 999.999ms is 1s, not 1000ms.
 func formatTime(ms float64) string {
@@ -308,6 +322,16 @@ type printer struct {
 	w     io.Writer
 	color bool
 	err   error
+	// time formats milliseconds: formatTime's automatic unit, or the report's fixed one.
+	time func(ms float64) string
+}
+
+// timeFmt is the printer's time formatter, formatTime unless the report fixed a unit.
+func (p *printer) timeFmt() func(float64) string {
+	if p.time == nil {
+		return formatTime
+	}
+	return p.time
 }
 
 func (p *printer) line(s string) {

@@ -346,7 +346,7 @@ func TestFormatTime(t *testing.T) {
 func TestTrendCountIsNotATime(t *testing.T) {
 	t.Parallel()
 	m := mv("neo4j_tx_duration", metrics.Trend, metrics.Time, map[string]float64{"count": 12, "avg": 3})
-	if got, want := formatValues(m, []string{"count", "avg"}, time.Second), "count=12       avg=3ms"; got != want {
+	if got, want := formatValues(m, []string{"count", "avg"}, time.Second, formatTime), "count=12       avg=3ms"; got != want {
 		t.Errorf("formatValues = %q, want %q", got, want)
 	}
 }
@@ -371,7 +371,7 @@ func TestDataCounterHasUnits(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := formatValues(tc.m, []string{"avg", "count"}, time.Second); got != tc.want {
+			if got := formatValues(tc.m, []string{"avg", "count"}, time.Second, formatTime); got != tc.want {
 				t.Errorf("formatValues = %q, want %q", got, tc.want)
 			}
 		})
@@ -458,5 +458,25 @@ func TestNum(t *testing.T) {
 				t.Errorf("num(%v) = %q, want %q", tc.x, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSummaryTimeUnitFixesTheUnit(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		unit string
+		ms   float64
+		want string
+	}{
+		{"", 1534.5, "1.53s"},
+		{"ms", 1534.5, "1534.5ms"},
+		{"s", 1534.5, "1.53s"},
+		{"s", 12, "0.01s"},
+		{"us", 0.25, "250µs"},
+	}
+	for _, c := range cases {
+		if got := TimeFormat(c.unit)(c.ms); got != c.want {
+			t.Errorf("TimeFormat(%q)(%v) = %q, want %q", c.unit, c.ms, got, c.want)
+		}
 	}
 }
