@@ -109,27 +109,10 @@ func freePort(t *testing.T) int {
 type proc struct {
 	name     string
 	cmd      *exec.Cmd
-	out, err syncBuffer
+	out, err testenv.SyncBuffer
 	done     chan struct{}
 	code     int
 	exitedAt time.Time
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func start(t *testing.T, name string, environ []string, args ...string) *proc {

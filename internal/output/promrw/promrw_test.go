@@ -1,7 +1,6 @@
 package promrw
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
@@ -116,26 +116,8 @@ func labelsText(ls []label) string {
 	return strings.Join(parts, ",")
 }
 
-// syncBuffer is a log destination safe for the pusher goroutine and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func testLogger() (*slog.Logger, *syncBuffer) {
-	var buf syncBuffer
+func testLogger() (*slog.Logger, *testenv.SyncBuffer) {
+	var buf testenv.SyncBuffer
 	return slog.New(slog.NewTextHandler(&buf, nil)), &buf
 }
 
