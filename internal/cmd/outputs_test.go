@@ -2,13 +2,15 @@ package cmd
 
 import (
 	"bufio"
-	"compress/gzip"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
 )
 
 // The JSON and CSV files hold every sample the run produced: their counts equal the
@@ -28,15 +30,6 @@ export default function () { check(__ITER, { odd: (i) => i % 2 === 1 }); c.add(2
 	}
 	iterations := summaryCount(t, r.stdout, "iterations")
 
-	f, err := os.Open(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
 	points := map[string]int{}
 	sums := map[string]float64{}
 	described := map[string]bool{}
@@ -45,7 +38,7 @@ export default function () { check(__ITER, { odd: (i) => i % 2 === 1 }); c.add(2
 		Thresholds []string
 		Submetrics []struct{ Name string }
 	}
-	sc := bufio.NewScanner(gz)
+	sc := bufio.NewScanner(bytes.NewReader(outputtest.ReadFile(t, jsonPath)))
 	for sc.Scan() {
 		var line struct {
 			Type   string
@@ -91,12 +84,7 @@ export default function () { check(__ITER, { odd: (i) => i % 2 === 1 }); c.add(2
 		t.Fatalf("the checks Metric line should list the threshold's submetric: %+v", checksDesc)
 	}
 
-	cf, err := os.Open(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cf.Close()
-	rows, err := csv.NewReader(cf).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(outputtest.ReadFile(t, csvPath))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

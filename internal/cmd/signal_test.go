@@ -2,14 +2,14 @@ package cmd
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
 	"time"
 )
 
@@ -89,19 +89,7 @@ export default function () { sleep(0.005); }`
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	iterations := summaryCount(t, r.stdout, "iterations")
-	f, err := os.Open(jsonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(gz)
-	if err != nil {
-		t.Fatalf("the gzip stream is not complete: %v", err)
-	}
+	b := outputtest.ReadFile(t, jsonPath) // fails unless the gzip stream was closed properly
 	if len(b) == 0 || b[len(b)-1] != '\n' {
 		t.Fatal("the JSON file does not end on a complete line")
 	}
@@ -118,10 +106,7 @@ export default function () { sleep(0.005); }`
 	if points != iterations {
 		t.Fatalf("%d iterations points in the file, %d in the summary", points, iterations)
 	}
-	c, err := os.ReadFile(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := outputtest.ReadFile(t, csvPath)
 	if len(c) == 0 || c[len(c)-1] != '\n' || strings.Count(string(c), "\niterations,") != iterations {
 		t.Fatalf("the CSV file is incomplete: %d iteration rows, want %d", strings.Count(string(c), "\niterations,"), iterations)
 	}
