@@ -389,7 +389,7 @@ func (o *outcome) collect(ctx context.Context) func(neo4j.ResultWithContext, err
 }
 
 // measure times run, which fills an outcome.
-func (c *Client) measure(_ context.Context, run func(*outcome) error) outcome {
+func (c *Client) measure(run func(*outcome) error) outcome {
 	var out outcome
 	start := time.Now()
 	out.err = run(&out)
@@ -412,7 +412,7 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 	if c.closed {
 		out.err = &QueryError{Code: CodeUsage, Identity: c.identity, Msg: "the client is closed", Err: ErrPoolClosed}
 	} else {
-		out = c.measure(ctx, func(o *outcome) error {
+		out = c.measure(func(o *outcome) error {
 			if mode == modeAuto {
 				return o.collect(ctx)(c.session(db, mode).Run(ctx, cypher, params, txOpts...))
 			}

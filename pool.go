@@ -40,6 +40,7 @@ type poolEntry struct {
 	target   Target
 	settings Settings
 	refs     int
+	gone     bool // closed by Pool.Close: later releases must not close it again
 
 	once   sync.Once
 	driver neo4j.DriverWithContext
@@ -112,7 +113,7 @@ func (p *Pool) Acquire(ctx context.Context, target Target, password string, s Se
 func (p *Pool) release(e *poolEntry) {
 	p.mu.Lock()
 	e.refs--
-	last := e.refs == 0
+	last := e.refs == 0 && !e.gone
 	if last && p.entries[e.target.Key()] == e {
 		delete(p.entries, e.target.Key())
 	}
@@ -139,7 +140,7 @@ func (p *Pool) Close() error {
 	for k, e := range p.entries {
 		left = append(left, e)
 		delete(p.entries, k)
-		e.refs = -1 << 30 // later releases of these leases must not close them again
+		e.gone = true
 	}
 	p.mu.Unlock()
 	for _, e := range left {

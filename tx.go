@@ -67,7 +67,7 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 			if err != nil {
 				throw(rt, err)
 			}
-			out := c.measure(ctx, func(o *outcome) error { return o.collect(ctx)(tx.Run(ctx, cypher.String(), params)) })
+			out := c.measure(func(o *outcome) error { return o.collect(ctx)(tx.Run(ctx, cypher.String(), params)) })
 			if out.err != nil {
 				out.err = describe(out.err, c.target)
 			}

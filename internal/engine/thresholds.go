@@ -60,18 +60,6 @@ func (e *Engine) EvaluateThresholds() []ThresholdResult {
 	return out
 }
 
-// SubmetricSink returns the sink of a configured threshold key, for the summary's values.
-func (e *Engine) SubmetricSink(key string) (metrics.Sink, *metrics.Metric) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, ts := range e.thresholdOrder {
-		if ts.Key == key {
-			return ts.sink, ts.metric
-		}
-	}
-	return nil, nil
-}
-
 // WatchThresholds is used by the host to evaluate abortOnFail thresholds while the test
 // runs; it calls abort once with the failing results.
 func (e *Engine) WatchThresholds(every time.Duration, stop <-chan struct{}, abort func([]ThresholdResult)) {
