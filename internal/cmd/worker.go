@@ -321,18 +321,6 @@ func (c *classScenarios) info(class string) execution.ScenarioInfo {
 	return info
 }
 
-// Iteration runs one iteration. Should a late interrupt still land before the script
-// function is entered (outside the VU's own protection), the panic ends this iteration
-// only, not the worker.
-func (v userVU) Iteration(ctx context.Context, exec string) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error before the iteration started: %v", p)
-		}
-	}()
-	return v.VU.Iteration(ctx, exec)
-}
-
 // userFunctions lists the script's exported functions that users may run, sorted.
 func userFunctions(vu *js.VU) []string {
 	var out []string

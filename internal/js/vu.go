@@ -30,6 +30,7 @@ type VU struct {
 	initEnv   *modules.InitEnvironment
 	state     *modules.State
 	exports   *sobek.Object
+	fns       map[string]sobek.Callable // exported functions, by name
 	instances map[string]*sobek.Object
 	iteration int64
 	setupData sobek.Value
@@ -264,9 +265,9 @@ func (vu *VU) Activate(tags *metrics.TagSet, setupJSON string) error {
 // Call runs the exported function name with args under ctx: a cancelled ctx interrupts the
 // script. It returns the function's value.
 func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek.Value, error) {
-	fn, ok := sobek.AssertFunction(vu.exports.Get(name))
-	if !ok {
-		return nil, fmt.Errorf("the script exports no function %q", name)
+	fn, err := vu.exported(name)
+	if err != nil {
+		return nil, err
 	}
 	if ctx.Err() != nil {
 		return nil, ErrInterrupted
@@ -288,6 +289,30 @@ func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek
 		err = ErrInterrupted
 	}
 	return v, err
+}
+
+// exported returns the script's exported function name, looked up once (the exports do not
+// change after init) and under the VU's protection, like everything that touches the runtime.
+func (vu *VU) exported(name string) (sobek.Callable, error) {
+	if fn, ok := vu.fns[name]; ok {
+		return fn, nil
+	}
+	var fn sobek.Callable
+	var ok bool
+	if _, err := vu.runProtected(func() (sobek.Value, error) {
+		fn, ok = sobek.AssertFunction(vu.exports.Get(name))
+		return nil, nil
+	}); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("the script exports no function %q", name)
+	}
+	if vu.fns == nil {
+		vu.fns = map[string]sobek.Callable{}
+	}
+	vu.fns[name] = fn
+	return fn, nil
 }
 
 // Iteration runs one iteration of the exported function exec and measures it. It returns
