@@ -133,12 +133,14 @@ func workerCommand(gs *GlobalState, args []string) int {
 // this process's own summary.
 func (r *testRun) work(wc *workerConfig, color bool) int {
 	stats := locust.NewStats(nil)
+	stats.SetWarn(func(msg string) { r.logger.Warn(msg) })
 	consumer := &locust.SampleConsumer{Stats: stats}
 	bundle, code := r.load(consumer)
 	if code != ExitOK {
 		return code
 	}
 	consumer.In = r.engine.In()
+	defer r.engine.Close() // last: handleSummary's VU may push until the end
 	defer r.closeModules()
 	defer r.discardVUs()
 

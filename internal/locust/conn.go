@@ -13,8 +13,9 @@ import (
 	"github.com/go-zeromq/zmq4"
 )
 
-// ErrNotConnected is returned by Send while the connection is being re-established: the
-// message is dropped, as a ZeroMQ socket without a peer would drop it.
+// ErrNotConnected is returned by Send while the connection is down or being
+// re-established, and when it fails under a message: the message did not go. A caller
+// that must not lose it (a stats report) keeps it for later.
 var ErrNotConnected = errors.New("not connected to the Locust master")
 
 // Incoming is what the connection delivers: a message from the master, or (Lost set) the
@@ -40,6 +41,9 @@ type Conn struct {
 	sock   zmq4.Socket // nil while (re)dialling
 	cancel context.CancelFunc
 	closed bool
+	// broken is set once sock's connection failed: the ZeroMQ socket then has no peer and
+	// drops what it is given without an error, so Send must not trust it.
+	broken bool
 	wg     sync.WaitGroup
 }
 
@@ -47,7 +51,7 @@ type Conn struct {
 // the master listens or ctx ends.
 func Dial(ctx context.Context, addr, nodeID string, retry time.Duration, logger *slog.Logger) (*Conn, error) {
 	c := &Conn{endpoint: "tcp://" + addr, nodeID: nodeID, logger: logger, retry: retry, in: make(chan Incoming, 64)}
-	sock, cancel, err := c.dial(ctx)
+	sock, cancel, err := c.dialRetry(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +67,25 @@ func (c *Conn) Incoming() <-chan Incoming { return c.in }
 
 // NodeID is the worker's identity.
 func (c *Conn) NodeID() string { return c.nodeID }
+
+// dialRetry dials until a ZeroMQ connection is up or ctx ends. The ZeroMQ library retries
+// a refused TCP connection by itself, but gives up at once when a connection is accepted
+// and then closed before the handshake (a master starting or stopping, a proxy or a
+// network that resets connections): that is retried here.
+func (c *Conn) dialRetry(ctx context.Context) (zmq4.Socket, context.CancelFunc, error) {
+	for {
+		sock, cancel, err := c.dial(ctx)
+		if err == nil || ctx.Err() != nil {
+			return sock, cancel, err
+		}
+		c.logger.Debug(err.Error() + "; retrying")
+		select {
+		case <-ctx.Done():
+			return nil, nil, err
+		case <-time.After(c.retry):
+		}
+	}
+}
 
 func (c *Conn) dial(ctx context.Context) (zmq4.Socket, context.CancelFunc, error) {
 	sctx, cancel := context.WithCancel(context.Background())
@@ -97,6 +120,9 @@ func (c *Conn) listen(sock zmq4.Socket) {
 			if err != nil {
 				c.mu.Lock()
 				current := c.sock == sock && !c.closed
+				if current {
+					c.broken = true
+				}
 				c.mu.Unlock()
 				if current {
 					c.in <- Incoming{Lost: err}
@@ -127,13 +153,14 @@ func (c *Conn) Send(typ string, data any) error {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
 	c.mu.Lock()
-	sock := c.sock
+	sock, broken := c.sock, c.broken
 	c.mu.Unlock()
-	if sock == nil {
+	if sock == nil || broken {
 		return ErrNotConnected
 	}
 	if err := sock.Send(zmq4.NewMsg(b)); err != nil {
-		return fmt.Errorf("sending %s to the Locust master: %w", typ, err)
+		// The connection failed under this message: it did not arrive.
+		return fmt.Errorf("sending %s to the Locust master: %w (%w)", typ, ErrNotConnected, err)
 	}
 	return nil
 }
@@ -166,7 +193,7 @@ func (c *Conn) Redial(ctx context.Context, connected func()) {
 	go func() {
 		defer c.wg.Done()
 		defer cancel()
-		sock, sockCancel, err := c.dial(dctx)
+		sock, sockCancel, err := c.dialRetry(dctx)
 		if err != nil {
 			return
 		}
@@ -177,7 +204,7 @@ func (c *Conn) Redial(ctx context.Context, connected func()) {
 			sockCancel()
 			return
 		}
-		c.sock, c.cancel = sock, sockCancel
+		c.sock, c.cancel, c.broken = sock, sockCancel, false
 		c.mu.Unlock()
 		c.listen(sock)
 		if connected != nil {
@@ -206,12 +233,19 @@ func (c *Conn) Close() error {
 	}
 	done := make(chan struct{})
 	go func() { c.wg.Wait(); close(done) }()
-	// Drain what the readers still deliver, so none blocks on a full channel.
+	// Drain what the readers still deliver, so none blocks on a full channel. The ZeroMQ
+	// library's handshake has no deadline: a dial to a peer that accepts and never speaks
+	// (a frozen master) cannot be stopped, so do not wait for it for ever.
+	giveUp := time.NewTimer(5 * time.Second)
+	defer giveUp.Stop()
 	for {
 		select {
 		case <-done:
 			return err
 		case <-c.in:
+		case <-giveUp.C:
+			c.logger.Debug("a dial to the Locust master is still hanging; not waiting for it")
+			return err
 		}
 	}
 }

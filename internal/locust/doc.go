@@ -5,10 +5,14 @@
 //   - [Message], [Encode] and [Decode]: the wire format, a msgpack array
 //     [type, data, node_id] in one ZeroMQ frame.
 //   - [Conn]: a ZeroMQ DEALER socket whose identity is the worker's node id, re-dialled with
-//     the same identity when the master asks for it or the connection drops.
+//     the same identity when the master asks for it or the connection drops, until it is
+//     back; Send fails with [ErrNotConnected] rather than drop a message silently.
 //   - [Stats]: requests and errors aggregated the way Locust's own workers aggregate them
 //     (response times in buckets by [ResponseTimeBucket], requests per second by unix
-//     second), handed over as a delta every report.
+//     second), handed over as a delta every report. A report that cannot be sent (the
+//     connection is down) is put back and merged into the next, so the master catches up
+//     after a reconnect. Distinct names and failure rows are capped ([MaxNames],
+//     [MaxErrors]); the rest count under [OtherName].
 //   - [SampleConsumer]: an engine output that turns every neo4j query sample into a Locust
 //     request: method = the query's mode tag, name = its name tag, a failure's error = its
 //     Neo4j code.

@@ -1,6 +1,7 @@
 package locust
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -105,6 +106,17 @@ func (r Report) Requests() int64 { return r.Total.NumRequests }
 
 type entryKey struct{ name, method string }
 
+// MaxNames bounds the distinct request names, and MaxErrors the distinct failure rows, a
+// worker reports over its whole life: the master keeps a row for each forever, so a script
+// that names queries after their data would otherwise grow the master, this worker and
+// every report without end. Names beyond the cap are counted under OtherName; failures
+// beyond it under the error text OtherName.
+const (
+	MaxNames  = 1000
+	MaxErrors = 1000
+	OtherName = "(other)"
+)
+
 // Stats aggregates requests and errors between two reports. Safe for concurrent use.
 type Stats struct {
 	now func() time.Time
@@ -114,6 +126,14 @@ type Stats struct {
 	entries map[entryKey]*Entry
 	total   *Entry
 	errors  map[string]*ErrorEntry
+
+	// names and errorKeys are every name and failure row seen since NewStats (not just
+	// since the last report): the caps hold for the rows the master accumulates.
+	names      map[string]struct{}
+	errorKeys  map[string]struct{}
+	warn       func(string)
+	warnedName bool
+	warnedErr  bool
 }
 
 // NewStats returns empty stats; now is the clock (nil: time.Now).
@@ -121,9 +141,40 @@ func NewStats(now func() time.Time) *Stats {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Stats{now: now}
+	s := &Stats{now: now, names: map[string]struct{}{}, errorKeys: map[string]struct{}{}}
 	s.resetLocked()
 	return s
+}
+
+// SetWarn sets where the one warning about a cap goes (nil: nowhere).
+func (s *Stats) SetWarn(f func(msg string)) {
+	s.mu.Lock()
+	s.warn = f
+	s.mu.Unlock()
+}
+
+// nameLocked returns the name a request is counted under: itself while fewer than
+// MaxNames distinct names were seen, else OtherName. The returned message, if any, is the
+// one warning to log (after unlocking).
+func (s *Stats) nameLocked(name string) (string, string) {
+	if _, ok := s.names[name]; ok || name == OtherName {
+		return name, ""
+	}
+	if len(s.names) < MaxNames {
+		s.names[name] = struct{}{}
+		return name, ""
+	}
+	if s.warnedName {
+		return OtherName, ""
+	}
+	s.warnedName = true
+	return OtherName, fmt.Sprintf("more than %d distinct request names: the master sees the rest as %q (name queries with tags.name rather than with their data)", MaxNames, OtherName)
+}
+
+func (s *Stats) warnOutside(msg string) {
+	if msg != "" && s.warn != nil {
+		s.warn(msg)
+	}
 }
 
 func (s *Stats) resetLocked() {
@@ -148,36 +199,63 @@ func (s *Stats) entryLocked(name, method string) *Entry {
 // failure counts it as failed with that error text.
 func (s *Stats) Request(method, name string, ms float64, contentLength int64, t time.Time, failure string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	name, w1 := s.nameLocked(name)
 	e := s.entryLocked(name, method)
 	e.log(ms, contentLength, t)
 	s.total.log(ms, contentLength, t)
+	var w2 string
 	if failure != "" {
 		e.logFailure(t)
 		s.total.logFailure(t)
-		s.errorLocked(method, name, failure, t, 1)
+		w2 = s.errorLocked(method, name, failure, t, 1)
 	}
+	s.mu.Unlock()
+	s.warnOutside(w1)
+	s.warnOutside(w2)
 }
 
 // Error counts n occurrences of an error that is not a request's failure (a script
 // exception): it shows in the failures table and in no request row.
 func (s *Stats) Error(method, name, err string, t time.Time, n int64) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.errorLocked(method, name, err, t, n)
+	name, w1 := s.nameLocked(name)
+	w2 := s.errorLocked(method, name, err, t, n)
+	s.mu.Unlock()
+	s.warnOutside(w1)
+	s.warnOutside(w2)
 }
 
-func (s *Stats) errorLocked(method, name, err string, t time.Time, n int64) {
+// errorLocked counts n occurrences of a failure row; beyond MaxErrors distinct rows the
+// error text becomes OtherName. It returns the one warning to log, if due.
+func (s *Stats) errorLocked(method, name, err string, t time.Time, n int64) string {
+	var warn string
 	k := ErrorKey(method, name, err)
-	ts := unixSeconds(t)
+	if _, ok := s.errorKeys[k]; !ok {
+		if len(s.errorKeys) < MaxErrors {
+			s.errorKeys[k] = struct{}{}
+		} else {
+			if !s.warnedErr {
+				s.warnedErr = true
+				warn = fmt.Sprintf("more than %d distinct failures (method, name, error): the master sees the rest with the error %q", MaxErrors, OtherName)
+			}
+			err = OtherName
+			k = ErrorKey(method, name, err)
+		}
+	}
+	s.addErrorLocked(k, &ErrorEntry{Method: method, Name: name, Error: err, Occurrences: n, FirstSeen: unixSeconds(t), LastSeen: unixSeconds(t)})
+	return warn
+}
+
+func (s *Stats) addErrorLocked(k string, add *ErrorEntry) {
 	e := s.errors[k]
 	if e == nil {
-		e = &ErrorEntry{Method: method, Name: name, Error: err, FirstSeen: ts, LastSeen: ts}
-		s.errors[k] = e
+		c := *add
+		s.errors[k] = &c
+		return
 	}
-	e.Occurrences += n
-	e.FirstSeen = min(e.FirstSeen, ts)
-	e.LastSeen = max(e.LastSeen, ts)
+	e.Occurrences += add.Occurrences
+	e.FirstSeen = min(e.FirstSeen, add.FirstSeen)
+	e.LastSeen = max(e.LastSeen, add.LastSeen)
 }
 
 // Take returns what was counted since the last Take and starts counting afresh. Rows
@@ -197,6 +275,62 @@ func (s *Stats) Take() Report {
 	})
 	s.resetLocked()
 	return r
+}
+
+// PutBack returns a report that could not be sent to the counts, so the next Take holds
+// it too: a report taken while the connection to the master is down is not lost. Rows are
+// aggregates, so merging keeps memory flat however long the master is unreachable (the
+// per-second maps grow by one key a second, and the master timeout bounds the outage).
+func (s *Stats) PutBack(r Report) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range r.Entries {
+		k := entryKey{e.Name, e.Method}
+		if cur := s.entries[k]; cur != nil {
+			cur.merge(e)
+		} else {
+			s.entries[k] = e
+		}
+	}
+	if r.Total != nil {
+		s.total.merge(r.Total)
+	}
+	for k, e := range r.Errors {
+		s.addErrorLocked(k, e)
+	}
+	if r.Total != nil {
+		if st := r.Total.StartTime; st > 0 && st < unixSeconds(s.start) {
+			s.start = time.Unix(0, int64(st*1e9))
+		}
+	}
+}
+
+// merge adds o's counts to e.
+func (e *Entry) merge(o *Entry) {
+	if o.LastRequestTimestamp != nil && (e.LastRequestTimestamp == nil || *o.LastRequestTimestamp > *e.LastRequestTimestamp) {
+		v := *o.LastRequestTimestamp
+		e.LastRequestTimestamp = &v
+	}
+	e.StartTime = min(e.StartTime, o.StartTime)
+	e.NumRequests += o.NumRequests
+	e.NumNoneRequests += o.NumNoneRequests
+	e.NumFailures += o.NumFailures
+	e.TotalResponseTime += o.TotalResponseTime
+	e.MaxResponseTime = max(e.MaxResponseTime, o.MaxResponseTime)
+	if o.MinResponseTime != nil && (e.MinResponseTime == nil || *o.MinResponseTime < *e.MinResponseTime) {
+		v := *o.MinResponseTime
+		e.MinResponseTime = &v
+	}
+	e.TotalContentLength += o.TotalContentLength
+	for k, v := range o.ResponseTimes {
+		e.ResponseTimes[k] += v
+	}
+	for k, v := range o.NumReqsPerSec {
+		e.NumReqsPerSec[k] += v
+	}
+	for k, v := range o.NumFailPerSec {
+		e.NumFailPerSec[k] += v
+	}
 }
 
 func unixSeconds(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

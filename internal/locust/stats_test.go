@@ -3,8 +3,10 @@ package locust
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -277,5 +279,105 @@ func TestSampleConsumer(t *testing.T) {
 	cancel()
 	if err := c.Flush(ctx); err == nil {
 		t.Fatal("Flush with a cancelled context returned nil")
+	}
+}
+
+// 100 000 distinct request names (a script naming queries after their data): the report
+// the master gets holds at most MaxNames rows plus "(other)", counts every request, and
+// one warning names the cap. The cap holds across reports, not per report.
+func TestStatsCapsNames(t *testing.T) {
+	s := NewStats(fixedClock(100))
+	var warnings []string
+	s.SetWarn(func(msg string) { warnings = append(warnings, msg) })
+	const n = 100_000
+	for i := range n {
+		fail := ""
+		if i%2 == 0 {
+			fail = fmt.Sprintf("error %d", i) // distinct failures too
+		}
+		s.Request("read", fmt.Sprintf("q-%d", i), 1, 0, at(100), fail)
+		if i == n/2 {
+			if r := s.Take(); len(r.Entries) > MaxNames+1 {
+				t.Fatalf("first report: %d rows", len(r.Entries))
+			}
+		}
+	}
+	r := s.Take()
+	if len(r.Entries) > MaxNames+1 {
+		t.Fatalf("%d rows in the report, want at most %d", len(r.Entries), MaxNames+1)
+	}
+	if len(r.Errors) > MaxErrors+1 {
+		t.Fatalf("%d failure rows in the report, want at most %d", len(r.Errors), MaxErrors+1)
+	}
+	// Every name in the second half is past the cap: all of them are "(other)".
+	if len(r.Entries) != 1 || r.Entries[0].Name != OtherName || r.Entries[0].NumRequests != n/2-1 {
+		t.Fatalf("second report rows: %d, first %+v", len(r.Entries), r.Entries[0])
+	}
+	if r.Total.NumRequests != n/2-1 || r.Total.NumFailures != n/4-1 {
+		t.Fatalf("total %d requests %d failures", r.Total.NumRequests, r.Total.NumFailures)
+	}
+	var occ int64
+	for _, e := range r.Errors {
+		occ += e.Occurrences
+	}
+	if occ != n/4-1 {
+		t.Fatalf("failure rows count %d occurrences, want %d", occ, n/4-1)
+	}
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "1000") || !strings.Contains(warnings[0], OtherName) {
+		t.Fatalf("warnings %q, want one per cap naming it", warnings)
+	}
+	// The message as the master decodes it: few rows, small.
+	s2 := NewStats(fixedClock(100))
+	for i := range n {
+		s2.Request("read", fmt.Sprintf("q-%d", i), 1, 0, at(100), "")
+	}
+	b, err := Encode(Message{Type: TypeStats, Data: s2.Take().Data(nil), NodeID: "w"})
+	if err != nil || len(b) > 1<<20 {
+		t.Fatalf("encoded report: %d bytes, %v", len(b), err)
+	}
+	m, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := Map(m.Data)
+	rows, _ := d["stats"].([]any)
+	tot, _ := Map(d["stats_total"])
+	if nr, _ := Int(tot["num_requests"]); len(rows) != MaxNames+1 || nr != n {
+		t.Fatalf("the master would get %d rows and %d requests, want %d rows and %d", len(rows), nr, MaxNames+1, n)
+	}
+}
+
+// A report put back (it could not be sent) travels with the next one, merged.
+func TestStatsPutBack(t *testing.T) {
+	s := NewStats(fixedClock(100))
+	s.Request("read", "a", 10, 2, at(101.5), "")
+	s.Request("write", "b", 30, 0, at(102.2), "Neo.ClientError.X")
+	lost := s.Take()
+	s.PutBack(lost)
+	s.Request("read", "a", 5, 1, at(104.1), "")
+	s.Error(ExceptionMethod, "User", "Error: boom", at(104.2), 1)
+	s.Request("write", "b", 50, 0, at(104.3), "Neo.ClientError.X")
+	r := s.Take()
+	rows := map[string]*Entry{}
+	for _, e := range r.Entries {
+		rows[e.Method+" "+e.Name] = e
+	}
+	a, b := rows["read a"], rows["write b"]
+	if len(r.Entries) != 2 || a.NumRequests != 2 || a.TotalContentLength != 3 || *a.MinResponseTime != 5 || a.MaxResponseTime != 10 ||
+		a.NumReqsPerSec[101] != 1 || a.NumReqsPerSec[104] != 1 || a.ResponseTimes[10] != 1 || a.ResponseTimes[5] != 1 {
+		t.Fatalf("read a: %+v", a)
+	}
+	if b.NumRequests != 2 || b.NumFailures != 2 || b.TotalResponseTime != 80 || b.NumFailPerSec[102] != 1 {
+		t.Fatalf("write b: %+v", b)
+	}
+	if r.Total.NumRequests != 4 || r.Total.NumFailures != 2 || *r.Total.LastRequestTimestamp != 104.3 {
+		t.Fatalf("total %+v", r.Total)
+	}
+	e := r.Errors[ErrorKey("write", "b", "Neo.ClientError.X")]
+	if len(r.Errors) != 2 || e.Occurrences != 2 || e.FirstSeen != 102.2 || e.LastSeen != 104.3 {
+		t.Fatalf("errors %+v", r.Errors)
+	}
+	if next := s.Take(); next.Total.NumRequests != 0 || len(next.Entries) != 0 || len(next.Errors) != 0 {
+		t.Fatalf("counted twice: %+v", next.Total)
 	}
 }

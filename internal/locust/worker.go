@@ -125,6 +125,7 @@ type Worker struct {
 	state atomic.Value // string: the heartbeat's state
 
 	reportMu sync.Mutex // a report's take and send, and the stop sequence, in one piece
+	unsent   bool       // under reportMu: a report is waiting in Stats for the master
 
 	opsMu   sync.Mutex
 	ops     []op
@@ -336,9 +337,28 @@ func (w *Worker) report() {
 	w.reportLocked()
 }
 
+// reportLocked sends a report. One that cannot be sent (the connection to the master is
+// down, or failed under it) goes back into the stats and travels with the next one: the
+// master's totals catch up once the worker is reconnected instead of staying short for
+// good.
 func (w *Worker) reportLocked() {
 	r := w.cfg.Stats.Take()
-	w.send(TypeStats, r.Data(w.cfg.Users.Counts()))
+	if err := w.conn.Send(TypeStats, r.Data(w.cfg.Users.Counts())); err != nil {
+		if errors.Is(err, ErrNotConnected) {
+			w.cfg.Stats.PutBack(r)
+			if !w.unsent {
+				w.log.Warn("the Locust master is unreachable: its stats are kept here and sent once it is reachable again")
+			}
+			w.unsent = true
+			return
+		}
+		w.log.Warn(err.Error())
+		return
+	}
+	if w.unsent {
+		w.log.Info("stats kept while the Locust master was unreachable are sent")
+		w.unsent = false
+	}
 }
 
 func (w *Worker) enqueue(o op) {

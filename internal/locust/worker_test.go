@@ -426,3 +426,135 @@ func TestWorkerReconnects(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 }
+
+// Reports due while the master is unreachable are kept and reach it once the worker is
+// back: the master's totals end up equal to what the worker measured.
+func TestWorkerKeepsReportsWhileDisconnected(t *testing.T) {
+	m := newFakeMaster(t, "")
+	f := startWorker(t, m, func(c *Config) { c.MasterTimeout = 20 * time.Second })
+	id := f.register(t)
+	m.waitFor(TypeHeartbeat, 2*time.Second)
+	m.send(id, TypeSpawn, map[string]any{"timestamp": 1.0, "user_classes_count": map[string]any{"A": 1}})
+	m.waitFor(TypeSpawningComplete, 2*time.Second)
+	f.stats.Request("read", "before", 1, 0, time.Now(), "")
+	if n := totalRequests(t, m.waitFor(TypeStats, 2*time.Second)); n != 1 {
+		t.Fatalf("first report: %d requests", n)
+	}
+
+	addr := m.addr
+	m.close()
+	const down = 25
+	for i := range down {
+		f.stats.Request("read", "while-down", 1, 0, time.Now(), "")
+		if i%5 == 0 {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	time.Sleep(800 * time.Millisecond) // several report intervals with no master
+	m2 := newFakeMaster(t, addr)
+	var got int64
+	deadline := time.Now().Add(10 * time.Second)
+	for got < down && time.Now().Before(deadline) {
+		select {
+		case msg := <-m2.in:
+			if msg.Type == TypeStats {
+				got += totalRequests(t, []masterMsg{msg})
+			}
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	// A few more reports: nothing is counted twice.
+	for _, msg := range m2.waitFor(TypeStats, 2*time.Second) {
+		if msg.Type == TypeStats {
+			got += totalRequests(t, []masterMsg{msg})
+		}
+	}
+	if got != down {
+		t.Fatalf("the new master got %d requests, want the %d measured while it was unreachable", got, down)
+	}
+}
+
+// A master address that accepts connections and closes them at once (a master restarting,
+// a proxy or network resetting connections) for a while: the worker keeps re-dialling
+// until a master answers, instead of giving up after the first failed handshake.
+func TestWorkerRedialsThroughResets(t *testing.T) {
+	m := newFakeMaster(t, "")
+	f := startWorker(t, m, func(c *Config) { c.MasterTimeout = 20 * time.Second })
+	id := f.register(t)
+	m.waitFor(TypeHeartbeat, 2*time.Second)
+
+	addr := m.addr
+	m.close()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resets atomic.Int32
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			resets.Add(1)
+			_ = c.Close()
+		}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for resets.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = l.Close()
+	if resets.Load() < 3 {
+		t.Fatalf("the worker dialled %d times in 5s while its connections were reset", resets.Load())
+	}
+	m2 := newFakeMaster(t, addr)
+	if hb := m2.waitFor(TypeHeartbeat, 5*time.Second); hb[len(hb)-1].identity != id {
+		t.Fatalf("heartbeat from %q, want %q", hb[len(hb)-1].identity, id)
+	}
+}
+
+// The master's port answers TCP but never speaks (a frozen master): the re-dial hangs in
+// the handshake, yet the worker still gives up after its master timeout and Run returns.
+func TestWorkerGivesUpOnSilentMaster(t *testing.T) {
+	m := newFakeMaster(t, "")
+	f := startWorker(t, m, func(c *Config) { c.MasterTimeout = time.Second })
+	f.register(t)
+	m.waitFor(TypeHeartbeat, 2*time.Second)
+	addr := m.addr
+	m.close()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // accepted, never answered
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = l.Close()
+		mu.Lock()
+		for _, c := range held {
+			_ = c.Close()
+		}
+		mu.Unlock()
+	})
+	if err := f.wait(t, 15*time.Second); !errors.Is(err, ErrMasterGone) {
+		t.Fatalf("Run: %v, want ErrMasterGone", err)
+	}
+	mu.Lock()
+	n := len(held)
+	mu.Unlock()
+	if n == 0 {
+		t.Fatal("the worker never dialled the silent master")
+	}
+}
