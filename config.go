@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"net"
 	"net/url"
 	"slices"
@@ -140,9 +141,11 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 	if isUndefined(v) {
 		return o, nil
 	}
+	// Only the type is named: a script that passes the password itself here
+	// (connect(uri, __ENV.NEO4J_PASSWORD)) must not see it echoed.
 	obj, ok := v.(*sobek.Object)
-	if !ok || obj.ClassName() == "Array" {
-		return o, fmt.Errorf("%w: connect() options must be an object, got %s", ErrInvalidOption, v.String())
+	if !ok || obj.ClassName() != "Object" {
+		return o, fmt.Errorf("%w: connect() options must be an object such as {user, password}, got %s", ErrInvalidOption, describeType(v))
 	}
 	var errs []error
 	s := &o.Settings
@@ -153,7 +156,7 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 		case "user":
 			o.User, err = optString(val)
 		case "password":
-			o.Password, err = optString(val)
+			o.Password, err = optSecret(val)
 		case "database":
 			o.Database, err = optString(val)
 		case "maxConnectionPoolSize":
@@ -224,11 +227,30 @@ func isUndefined(v sobek.Value) bool {
 	return v == nil || sobek.IsUndefined(v) || sobek.IsNull(v)
 }
 
+// stringValue is v as a Go string when it is a JS string. (A Symbol exports as its
+// description: it is not a string.)
+func stringValue(v sobek.Value) (string, bool) {
+	if _, sym := v.(*sobek.Symbol); sym || v == nil {
+		return "", false
+	}
+	s, ok := v.Export().(string)
+	return s, ok
+}
+
 func optString(v sobek.Value) (string, error) {
-	if s, ok := v.Export().(string); ok {
+	if s, ok := stringValue(v); ok {
 		return s, nil
 	}
 	return "", fmt.Errorf("want a string, got %s", describeJS(v))
+}
+
+// optSecret reads the password. A wrong one is named by its type only: whatever was put
+// there is probably a secret, whatever its type.
+func optSecret(v sobek.Value) (string, error) {
+	if s, ok := stringValue(v); ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("want a string, got %s (the value is not shown)", describeType(v))
 }
 
 func optPositiveInt(v sobek.Value) (int, error) {
@@ -247,24 +269,45 @@ func optFetchSize(v sobek.Value) (int, error) {
 	return optPositiveInt(v)
 }
 
+// MaxDuration bounds every duration option (connect()'s and a call's timeout): longer
+// makes no sense in a load test, and the bound keeps time.Duration from overflowing.
+const MaxDuration = 24 * time.Hour
+
 // optDuration takes milliseconds as a number (as Neo4j's JS driver does) or a duration
-// string such as "500ms" or "5s" (as k6 options do).
+// string such as "500ms" or "5s" (as k6 options do), from 0 to MaxDuration.
 func optDuration(v sobek.Value) (time.Duration, error) {
-	if f, ok := exportNumber(v); ok {
-		if f < 0 || math.IsInf(f, 0) {
-			return 0, fmt.Errorf("want milliseconds >= 0 or a duration like \"5s\", got %s", describeJS(v))
+	bad := func() (time.Duration, error) {
+		return 0, fmt.Errorf("want milliseconds from 0 to %d or a duration like \"5s\" up to 24h, got %s",
+			MaxDuration.Milliseconds(), describeJS(v))
+	}
+	fromMillis := func(f float64) (time.Duration, error) {
+		// NaN fails both comparisons; ±Inf and huge values fail the second.
+		if !(f >= 0 && f <= float64(MaxDuration.Milliseconds())) {
+			return bad()
 		}
 		return time.Duration(f * float64(time.Millisecond)), nil
 	}
-	if s, ok := v.Export().(string); ok {
-		if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+	if _, sym := v.(*sobek.Symbol); sym {
+		return bad()
+	}
+	switch x := v.Export().(type) {
+	case int64:
+		return fromMillis(float64(x))
+	case float64:
+		return fromMillis(x)
+	case string:
+		s := strings.TrimSpace(x)
+		if d, err := time.ParseDuration(s); err == nil {
+			if d < 0 || d > MaxDuration {
+				return bad()
+			}
 			return d, nil
 		}
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f >= 0 {
-			return time.Duration(f * float64(time.Millisecond)), nil
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return fromMillis(f)
 		}
 	}
-	return 0, fmt.Errorf("want milliseconds >= 0 or a duration like \"5s\", got %s", describeJS(v))
+	return bad()
 }
 
 func exportNumber(v sobek.Value) (float64, bool) {
@@ -277,16 +320,61 @@ func exportNumber(v sobek.Value) (float64, bool) {
 	return 0, false
 }
 
-// describeJS renders a bad value for an error message.
+// describeJS renders a bad value for an error message. Never use it for a value that may
+// be a secret: describeType says what it is without showing it.
 func describeJS(v sobek.Value) string {
 	if isUndefined(v) {
-		return v.String()
+		return describeType(v)
 	}
-	if _, ok := v.Export().(string); ok {
-		return strconv.Quote(v.String())
+	if _, ok := v.(*sobek.Object); ok {
+		return describeType(v)
 	}
-	if o, ok := v.(*sobek.Object); ok {
-		return "a " + strings.ToLower(o.ClassName())
+	if _, ok := v.(*sobek.Symbol); ok {
+		return "a symbol"
+	}
+	if s, ok := v.Export().(string); ok {
+		if len(s) > 80 {
+			s = s[:77] + "..."
+		}
+		return strconv.Quote(s)
 	}
 	return v.String()
+}
+
+// describeType names the type of a JS value ("a string", "an array", "null") and nothing of
+// its content.
+func describeType(v sobek.Value) string {
+	switch {
+	case v == nil || sobek.IsUndefined(v):
+		return "undefined"
+	case sobek.IsNull(v):
+		return "null"
+	}
+	if _, ok := v.(*sobek.Symbol); ok {
+		return "a symbol"
+	}
+	if o, ok := v.(*sobek.Object); ok {
+		if _, isFn := sobek.AssertFunction(o); isFn {
+			return "a function"
+		}
+		switch cls := o.ClassName(); cls {
+		case "Object":
+			return "an object"
+		case "Array":
+			return "an array"
+		default:
+			return "a " + cls + " object"
+		}
+	}
+	switch v.Export().(type) {
+	case string:
+		return "a string"
+	case int64, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case *big.Int:
+		return "a BigInt"
+	}
+	return "a " + v.ExportType().String()
 }

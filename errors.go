@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -12,8 +13,13 @@ import (
 // Short error classes for failures that carry no Neo4j status code; they appear in the
 // error_code tag and in JS exceptions' `code`.
 const (
-	CodeConnectivity  = "connectivity"
-	CodeTimeout       = "timeout"
+	// The server cannot be reached, refused the connection or dropped it.
+	CodeConnectivity = "connectivity"
+	// The server did not answer in time (dial, Bolt handshake or reply), or the call's own
+	// timeout passed.
+	CodeTimeout = "timeout"
+	// Every connection of the identity's pool was held by a call for the whole
+	// connectionAcquisitionTimeout.
 	CodePoolExhausted = "pool_exhausted"
 	CodeUsage         = "usage"
 	CodeCanceled      = "canceled"
@@ -22,7 +28,8 @@ const (
 )
 
 // QueryError is what a failed call turns into: the Neo4j status code (or a short class), and
-// a message that names the identity. It never contains a password.
+// a message that names the identity. It never contains a password, and its text is stable:
+// no timestamps, ephemeral ports or connection ids, so that equal failures read the same.
 type QueryError struct {
 	Code     string
 	Identity string
@@ -38,10 +45,22 @@ func (e *QueryError) Unwrap() error { return e.Err }
 
 // errorCode classifies err for the error_code tag.
 func errorCode(err error) string {
+	var qe *QueryError
+	var ct *callTimeoutError
+	var acq *acquireError
 	var n4 *neo4j.Neo4jError
 	var conn *neo4j.ConnectivityError
 	var usage *neo4j.UsageError
 	switch {
+	case errors.As(err, &qe):
+		return qe.Code
+	case errors.As(err, &ct):
+		return CodeTimeout
+	case errors.As(err, &acq):
+		if acq.exhausted {
+			return CodePoolExhausted
+		}
+		return CodeTimeout
 	case errors.As(err, &n4):
 		return n4.Code
 	case errors.Is(err, context.DeadlineExceeded):
@@ -49,26 +68,29 @@ func errorCode(err error) string {
 	case errors.Is(err, context.Canceled):
 		return CodeCanceled
 	case errors.As(err, &conn):
-		if isAcquisitionTimeout(err) {
-			return CodePoolExhausted
-		}
 		if isTLS(err) {
 			return CodeTLS
+		}
+		if isTimeout(err) {
+			return CodeTimeout
 		}
 		return CodeConnectivity
 	case errors.As(err, &usage):
 		return CodeUsage
 	}
-	if isAcquisitionTimeout(err) {
-		return CodePoolExhausted
+	if isTimeout(err) {
+		return CodeTimeout
 	}
 	return CodeUnknown
 }
 
-// The driver reports pool exhaustion only in its message text.
-func isAcquisitionTimeout(err error) bool {
+// isTimeout spots the driver's timeouts, which it reports as connectivity errors: a
+// connection that could not be had in time (outside a call, where it cannot be a full pool),
+// and reads or writes that took too long.
+func isTimeout(err error) bool {
 	s := err.Error()
-	return strings.Contains(s, "acquisition timeout") || strings.Contains(s, "Timeout while waiting for connection")
+	return isAcquisitionTimeout(err) || strings.Contains(s, "Timeout while reading from connection") ||
+		strings.Contains(s, "Timeout while writing to connection") || strings.Contains(s, "i/o timeout")
 }
 
 // isTLS spots a failed TLS handshake or certificate check in a connectivity error.
@@ -84,20 +106,66 @@ func describe(err error, t Target) error {
 		return err
 	}
 	code := errorCode(err)
-	msg := err.Error()
+	var msg string
+	var ct *callTimeoutError
+	var acq *acquireError
 	var n4 *neo4j.Neo4jError
-	if errors.As(err, &n4) {
-		msg = n4.Msg
+	switch {
+	case errors.As(err, &ct):
+		msg = fmt.Sprintf("the call's timeout (%s) expired", ct.timeout)
+	case errors.As(err, &acq) && acq.exhausted:
+		msg = fmt.Sprintf("connection pool exhausted: all %d connections to %s were in use for connectionAcquisitionTimeout (%s); raise maxConnectionPoolSize or lower the load",
+			acq.size, t.URI(), acq.wait)
+	case errors.As(err, &acq) && strings.Contains(acq.err.Error(), "dial "):
+		msg = fmt.Sprintf("could not connect to %s within connectionTimeout (%s)", t.URI(), acq.dial)
+	case errors.As(err, &acq):
+		msg = fmt.Sprintf("no connection to %s within connectionAcquisitionTimeout (%s): the server did not accept the connection or answer the Bolt handshake in time",
+			t.URI(), acq.wait)
+	case errors.As(err, &n4):
+		msg = stableMessage(n4.Msg)
 		if code == "Neo.ClientError.Security.Unauthorized" {
 			msg = "authentication failed: wrong user name or password"
 		}
 		if code == "Neo.ClientError.Security.AuthenticationRateLimit" {
 			msg = "authentication refused: too many failed attempts, the server locked this user for a few seconds"
 		}
-	} else if code == CodeConnectivity {
-		msg = "cannot reach the server at " + t.URI() + ": " + msg
-	} else if code == CodeTLS {
-		msg = "TLS with " + t.URI() + " failed (is the certificate trusted? bolt+ssc:// accepts self-signed ones, caFile names a CA): " + msg
+	case code == CodeTimeout:
+		msg = "no answer in time from the server at " + t.URI() + ": " + stableMessage(err.Error())
+	case code == CodeConnectivity:
+		msg = "cannot reach the server at " + t.URI() + ": " + stableMessage(err.Error())
+	case code == CodeTLS:
+		msg = "TLS with " + t.URI() + " failed (is the certificate trusted? bolt+ssc:// accepts self-signed ones, caFile names a CA): " + stableMessage(err.Error())
+	default:
+		msg = stableMessage(err.Error())
 	}
 	return &QueryError{Code: code, Identity: t.Identity(), Msg: msg, Err: err}
+}
+
+// What makes equal failures read differently: the driver writes the context's deadline into
+// its timeout messages, Go's net errors name the client's ephemeral port, and server messages
+// carry connection and transaction ids. Thousands of equal timeouts must group as one row.
+var unstable = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	// 2026-12-04 14:42:48.79123 +0000 UTC m=+12.345678 (time.Time's String), and RFC 3339.
+	{regexp.MustCompile(`\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?( ?(Z|[+-]\d{2}:?\d{2}))?( [A-Z]{2,5})?( m=[+-]\d+(\.\d+)?)?`), "<time>"},
+	// "read tcp 127.0.0.1:53412->127.0.0.1:7687": the local end is an ephemeral port; the
+	// remote end stays.
+	{regexp.MustCompile(`(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.%a-z]+\]):\d+->`), ""},
+	// Bolt connection ids (bolt-123) and lock clients and transactions in deadlock reports.
+	{regexp.MustCompile(`\bbolt-\d+`), "bolt-<id>"},
+	{regexp.MustCompile(`\b(transactionId|clientId|connectionId|transaction id|connection id)([=: ]+)\d+`), "$1$2<id>"},
+	{regexp.MustCompile(`\bClient\[\d+\]`), "Client[<id>]"},
+	{regexp.MustCompile(`\btx:\d+`), "tx:<id>"},
+	// The locked resources of a deadlock report: ids of this run's nodes and relationships.
+	{regexp.MustCompile(`\b(NODE|RELATIONSHIP|RELATIONSHIP_GROUP|NODE_RELATIONSHIP_GROUP_DELETE|RELATIONSHIP_DELETE|DEGREES|LABEL|RELATIONSHIP_TYPE|INDEX_ENTRY|SCHEMA_NAME|PAGE)\(\d+\)`), "$1(<id>)"},
+}
+
+// stableMessage removes what differs between two occurrences of the same failure.
+func stableMessage(s string) string {
+	for _, u := range unstable {
+		s = u.re.ReplaceAllString(s, u.with)
+	}
+	return s
 }

@@ -20,24 +20,37 @@ func (mi *ModuleInstance) helpers(rt *sobek.Runtime) (intFn, floatFn any, types 
 				continue // missing trailing parts are 0
 			}
 			f, ok := exportNumber(a)
-			if !ok || f != math.Trunc(f) {
-				fail("neo4j.types.%s(): %s must be a whole number, got %s", fn, n, describeJS(a))
+			if !ok || f != math.Trunc(f) || math.Abs(f) > maxSafeInt {
+				fail("neo4j.types.%s(): %s must be a whole number (at most 2^53-1 either way), got %s", fn, n, describeJS(a))
 			}
 			out[i] = int(f)
 		}
 		return out
 	}
 	intFn = func(v sobek.Value) sobek.Value {
-		s := v.String()
 		if f, ok := exportNumber(v); ok {
 			if f != math.Trunc(f) {
-				fail("neo4j.int(%s): not a whole number", s)
+				fail("neo4j.int(%s): not a whole number", describeJS(v))
+			}
+			// float64(math.MaxInt64) rounds up to 2^63, so the upper bound is exclusive;
+			// beyond it int64(f) would wrap (1e20 became -2^63).
+			if f < -0x1p63 || f >= 0x1p63 {
+				fail("neo4j.int(%s): beyond the 64-bit integer range (-2^63 to 2^63-1)", describeJS(v))
 			}
 			return rt.ToValue(new(big.Int).SetInt64(int64(f)))
 		}
+		switch v.Export().(type) {
+		case string, *big.Int:
+		default:
+			fail("neo4j.int(%s): want a whole number, a BigInt or a decimal string", describeJS(v))
+		}
+		s := v.String()
 		n, ok := new(big.Int).SetString(strings.TrimSpace(s), 10)
-		if !ok || !n.IsInt64() {
-			fail("neo4j.int(%q): not a 64-bit integer", s)
+		if !ok {
+			fail("neo4j.int(%s): not a decimal integer", describeJS(v))
+		}
+		if !n.IsInt64() {
+			fail("neo4j.int(%s): beyond the 64-bit integer range (-2^63 to 2^63-1)", describeJS(v))
 		}
 		return rt.ToValue(n)
 	}
@@ -90,8 +103,8 @@ func (mi *ModuleInstance) helpers(rt *sobek.Runtime) (intFn, floatFn any, types 
 		var d Duration
 		for _, k := range obj.Keys() {
 			f, ok := exportNumber(obj.Get(k))
-			if !ok || f != math.Trunc(f) {
-				fail("neo4j.types.duration(): %s must be a whole number, got %s", k, describeJS(obj.Get(k)))
+			if !ok || f != math.Trunc(f) || math.Abs(f) > maxSafeInt {
+				fail("neo4j.types.duration(): %s must be a whole number (at most 2^53-1 either way), got %s", k, describeJS(obj.Get(k)))
 			}
 			switch k {
 			case "months":

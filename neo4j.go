@@ -23,6 +23,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -48,6 +49,13 @@ type ModuleInstance struct {
 	root    *RootModule
 	vu      modules.VU
 	exports *sobek.Object
+	// clients are the VU's connections, by identity, password (as the pool's keyed hash)
+	// and database: connect() again, in init or in every iteration, returns a handle on the
+	// same one instead of a new lease, driver check and set of sessions.
+	clients map[string]*Client
+	// envPassword is NEO4J_PASSWORD as the script's environment had it at import, so that
+	// connect() keeps it out of its messages outside init too.
+	envPassword string
 }
 
 var (
@@ -71,6 +79,9 @@ func (r *RootModule) Close() error { return r.pool.Close() }
 // NewModuleInstance implements modules.Module.
 func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	mi := &ModuleInstance{root: r, vu: vu}
+	if env := vu.InitEnv(); env != nil && env.LookupEnv != nil {
+		mi.envPassword, _ = env.LookupEnv("NEO4J_PASSWORD")
+	}
 	rt := vu.Runtime()
 	// Registered at import, so thresholds on neo4j metrics are known before any query.
 	if _, err := r.metricsFor(vu); err != nil {
@@ -155,34 +166,55 @@ func jsError(rt *sobek.Runtime, err error) *sobek.Object {
 // connect(uri, options) returns a client for one identity.
 func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	rt := mi.vu.Runtime()
+	secrets := []string{mi.envPassword} // never echoed, whichever message they would end up in
+	// A password of the wrong type, or one passed as the whole options argument, is a
+	// secret too: its rendering must not show up through another option's message.
+	if arg := call.Argument(1); !isUndefined(arg) {
+		if o, ok := arg.(*sobek.Object); ok {
+			if pw := o.Get("password"); pw != nil && !isUndefined(pw) {
+				secrets = append(secrets, primitiveText(pw)...)
+			}
+		} else {
+			secrets = append(secrets, primitiveText(arg)...)
+		}
+	}
+	fail := func(err error) { throw(rt, redact(err, secrets)) }
 	m, err := mi.root.metricsFor(mi.vu)
 	if err != nil {
-		throw(rt, err)
+		fail(err)
 	}
 	uri := call.Argument(0)
 	if isUndefined(uri) {
-		throw(rt, errors.New("neo4j.connect(): the first argument must be the server URI, e.g. bolt://127.0.0.1:7687 (is NEO4J_URI set?)"))
+		fail(errors.New("neo4j.connect(): the first argument must be the server URI, e.g. bolt://127.0.0.1:7687 (is NEO4J_URI set?)"))
+	}
+	if _, ok := stringValue(uri); !ok {
+		fail(fmt.Errorf("neo4j.connect(): the first argument must be the server URI as a string, e.g. bolt://127.0.0.1:7687, got %s", describeType(uri)))
 	}
 	opts, err := parseConnectOptions(rt, call.Argument(1))
 	if err != nil {
-		throw(rt, err)
+		fail(err)
 	}
 	target, err := ParseTarget(uri.String(), opts.User)
 	if err == nil {
 		err = checkTLS(target, opts.Settings)
 	}
 	if err != nil {
-		throw(rt, err)
+		fail(err)
 	}
-	ctx, cancel := context.WithTimeout(mi.vu.Lifetime(), opts.Settings.ConnectionTimeout+5*time.Second)
-	defer cancel()
-	lease, err := mi.root.pool.Acquire(ctx, target, opts.Password, opts.Settings)
+	key := poolKey(target, opts.Password) + "\x00" + opts.Database
+	if c := mi.clients[key]; c != nil && !c.isClosed() {
+		if diff := settingsDiff(c.settings, opts.Settings); diff != "" {
+			fail(fmt.Errorf("%w: %s for %s", ErrSettingsConflict, diff, target.Identity()))
+		}
+		return c.newHandle().jsObject(rt)
+	}
+	lease, err := mi.root.pool.Acquire(mi.vu.Lifetime(), target, opts.Password, opts.Settings)
 	if err != nil {
 		var qe *QueryError
 		if opts.Password == "" && errors.As(err, &qe) && qe.Code == "Neo.ClientError.Security.Unauthorized" {
 			err = fmt.Errorf("%w; no password was given (is NEO4J_PASSWORD set?)", err)
 		}
-		throw(rt, err)
+		fail(err)
 	}
 	c := &Client{
 		vu: mi.vu, lease: lease, target: target, metrics: m,
@@ -190,13 +222,88 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		sessions: make(map[sessionKey]neo4j.SessionWithContext), settings: opts.Settings,
 		tagCache: make(map[tagKey]*metrics.TagSet),
 	}
-	// The end of the VU gives the lease back even if the script never calls close().
-	context.AfterFunc(mi.vu.Lifetime(), c.close)
-	return c.jsObject(rt)
+	// The end of the VU gives the lease back: once per client, however many times the
+	// script connects and closes.
+	c.mu.Lock() // c.close may run at once, on another goroutine, if the VU has ended
+	c.stopAtEnd = context.AfterFunc(mi.vu.Lifetime(), c.close)
+	c.mu.Unlock()
+	mi.evictIdle()
+	if mi.clients == nil {
+		mi.clients = make(map[string]*Client)
+	}
+	mi.clients[key] = c
+	return c.newHandle().jsObject(rt)
 }
 
-// Client is one connect()'s handle: a lease on the identity's driver and the VU's sessions.
-// A VU runs on one goroutine; mu only orders a query against the release at the VU's end.
+// maxIdleClients bounds the clients a VU keeps with no open handle: a script that connects
+// and closes as a different user in every iteration must not hold a driver per user.
+const maxIdleClients = 8
+
+// evictIdle ends the VU's least recently used clients without an open handle, beyond
+// maxIdleClients: their sessions close and their leases go back to the pool.
+func (mi *ModuleInstance) evictIdle() {
+	for {
+		idle, oldestKey := 0, ""
+		var oldest *Client
+		for k, c := range mi.clients {
+			if c.isClosed() {
+				delete(mi.clients, k)
+				continue
+			}
+			if c.handles > 0 {
+				continue
+			}
+			idle++
+			if oldest == nil || c.lastUse < oldest.lastUse {
+				oldest, oldestKey = c, k
+			}
+		}
+		if idle < maxIdleClients {
+			return
+		}
+		delete(mi.clients, oldestKey)
+		oldest.close()
+	}
+}
+
+// redact hides each secret (of 4 bytes or more) that err's message would show, keeping
+// err's chain (and so its code) for errors.As. The options' own errors never show the
+// password; this is the net below them, e.g. for a password passed as the URI.
+func redact(err error, secrets []string) error {
+	msg := err.Error()
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			msg = strings.ReplaceAll(msg, s, "(redacted)")
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return redactedError{msg: msg, err: err}
+}
+
+// primitiveText is how a message could render a primitive value (none for objects and
+// symbols, which messages only name by type).
+func primitiveText(v sobek.Value) []string {
+	switch v.(type) {
+	case *sobek.Object, *sobek.Symbol:
+		return nil
+	}
+	return []string{v.String()}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
+
+// Client is a VU's connection to one identity and database: a lease on the identity's
+// driver and the VU's sessions. It lives until the VU ends; each connect() returns a handle
+// on it. A VU runs on one goroutine; mu only orders a query against the release at the VU's
+// end.
 type Client struct {
 	vu       modules.VU
 	lease    *Lease
@@ -206,11 +313,78 @@ type Client struct {
 	identity string
 
 	mu       sync.Mutex
-	closed   bool
+	closed   bool   // the VU has ended: the lease is given back
 	inTx     string // "writeTx" while a transaction function runs: nested calls would deadlock
 	sessions map[sessionKey]neo4j.SessionWithContext
 	settings Settings
 	tagCache map[tagKey]*metrics.TagSet
+	names    map[string]string // default query names by query text
+
+	// On the VU's goroutine only: the handles connect() gave out and close() has not ended,
+	// and a counter of the last connect(), to evict the least recently used idle client.
+	handles   int
+	lastUse   uint64
+	stopAtEnd func() bool // stops the AfterFunc on the VU's lifetime, for an early close
+}
+
+// useCounter orders clients by their last connect().
+var useCounter atomic.Uint64
+
+func (c *Client) newHandle() *handle {
+	c.handles++
+	c.lastUse = useCounter.Add(1)
+	return &handle{c: c}
+}
+
+func (c *Client) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
+}
+
+// handle is what one connect() returned to the script. close() ends the handle and the
+// sessions (a later query opens them again); the VU keeps its lease until it ends, so a
+// script that connects and closes in every iteration neither makes drivers nor leaks.
+type handle struct {
+	c      *Client
+	closed bool
+}
+
+func (h *handle) jsObject(rt *sobek.Runtime) *sobek.Object {
+	c := h.c
+	open := func(fn string) {
+		if h.closed {
+			throw(rt, &QueryError{Code: CodeUsage, Identity: c.identity, Msg: fn + "(): the client is closed (connect() again for a new one)", Err: ErrPoolClosed})
+		}
+	}
+	o := rt.NewObject()
+	_ = o.Set("read", func(call sobek.FunctionCall) sobek.Value { open("read"); return c.query(call, modeRead) })
+	_ = o.Set("write", func(call sobek.FunctionCall) sobek.Value { open("write"); return c.query(call, modeWrite) })
+	_ = o.Set("run", func(call sobek.FunctionCall) sobek.Value { open("run"); return c.query(call, modeAuto) })
+	_ = o.Set("readTx", func(call sobek.FunctionCall) sobek.Value { open("readTx"); return c.tx(call, modeRead) })
+	_ = o.Set("writeTx", func(call sobek.FunctionCall) sobek.Value { open("writeTx"); return c.tx(call, modeWrite) })
+	_ = o.Set("close", func(sobek.FunctionCall) sobek.Value {
+		c.refuseNested(rt, "close")
+		if !h.closed {
+			h.closed = true
+			c.handles--
+			c.closeSessions()
+		}
+		return sobek.Undefined()
+	})
+	_ = o.Set("identity", c.identity)
+	_ = o.Set("database", c.database)
+	return o
+}
+
+// closeSessions closes the client's sessions; the next query opens new ones.
+func (c *Client) closeSessions() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, s := range c.sessions {
+		_ = s.Close(context.Background())
+		delete(c.sessions, k)
+	}
 }
 
 // refuseNested stops db.read() & co. inside readTx/writeTx, which would wait for the
@@ -221,23 +395,7 @@ func (c *Client) refuseNested(rt *sobek.Runtime, fn string) {
 	}
 }
 
-func (c *Client) jsObject(rt *sobek.Runtime) *sobek.Object {
-	o := rt.NewObject()
-	_ = o.Set("read", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeRead) })
-	_ = o.Set("write", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeWrite) })
-	_ = o.Set("run", func(call sobek.FunctionCall) sobek.Value { return c.query(call, modeAuto) })
-	_ = o.Set("readTx", func(call sobek.FunctionCall) sobek.Value { return c.tx(call, modeRead) })
-	_ = o.Set("writeTx", func(call sobek.FunctionCall) sobek.Value { return c.tx(call, modeWrite) })
-	_ = o.Set("close", func(sobek.FunctionCall) sobek.Value {
-		c.refuseNested(rt, "close")
-		c.close()
-		return sobek.Undefined()
-	})
-	_ = o.Set("identity", c.identity)
-	_ = o.Set("database", c.database)
-	return o
-}
-
+// close gives the lease back, when the VU ends or the client is evicted.
 func (c *Client) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -245,6 +403,9 @@ func (c *Client) close() {
 		return
 	}
 	c.closed = true
+	if c.stopAtEnd != nil {
+		c.stopAtEnd() // nothing left for the end of the VU to do
+	}
 	for k, s := range c.sessions {
 		_ = s.Close(context.Background())
 		delete(c.sessions, k)
@@ -275,7 +436,7 @@ func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions,
 	}
 	obj, ok := v.(*sobek.Object)
 	if !ok {
-		return o, fmt.Errorf("%w: %s() options must be an object, got %s", ErrInvalidOption, fn, describeJS(v))
+		return o, fmt.Errorf("%w: %s() options must be an object, got %s", ErrInvalidOption, fn, describeType(v))
 	}
 	var errs []error
 	for _, k := range obj.Keys() {
@@ -289,7 +450,7 @@ func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions,
 		case "timeout":
 			o.timeout, err = optDuration(val)
 		case "metadata":
-			o.metadata, err = paramsFromJS(rt, val)
+			o.metadata, err = mapFromJS(rt, val, "metadata", "transaction metadata")
 		default:
 			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata"}))
 		}
@@ -314,21 +475,6 @@ func tagsFromJS(v sobek.Value) (map[string]string, error) {
 		out[k] = x.String()
 	}
 	return out, nil
-}
-
-// queryName is the `name` tag when the script gives none: the query with its white space
-// collapsed, cut short so that tags stay small.
-func queryName(cypher string) string {
-	const maxLen = 60
-	s := strings.Join(strings.Fields(cypher), " ")
-	if len(s) > maxLen {
-		cut := maxLen
-		for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
 }
 
 // outcome is what one call measured.
@@ -414,7 +560,7 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 	} else {
 		out = c.measure(func(o *outcome) error {
 			if mode == modeAuto {
-				return o.collect(ctx)(c.session(db, mode).Run(ctx, cypher, params, txOpts...))
+				return c.runAuto(ctx, c.session(db, mode), cypher, params, txOpts, o)
 			}
 			var err error
 			attempts, err = c.runManaged(ctx, db, mode, c.settings.MaxTransactionRetryTime, txOpts, func(tx neo4j.ExplicitTransaction) error {
@@ -462,7 +608,7 @@ func (c *Client) session(db string, mode queryMode) neo4j.SessionWithContext {
 func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, userTags map[string]string, out outcome) {
 	name := userTags["name"]
 	if name == "" {
-		name = queryName(cypher)
+		name = c.defaultName(cypher)
 	}
 	status, code := "ok", ""
 	if out.err != nil {
@@ -521,6 +667,23 @@ func (c *Client) queryTags(base *metrics.TagSet, userTags map[string]string, mod
 		c.tagCache[k] = tags
 	}
 	return tags
+}
+
+// defaultName is queryName, kept per client (one VU's, so no lock): the same few queries
+// recur every iteration.
+func (c *Client) defaultName(cypher string) string {
+	if n, ok := c.names[cypher]; ok {
+		return n
+	}
+	n := queryName(cypher)
+	if len(cypher) > 4096 { // not worth keeping
+		return n
+	}
+	if c.names == nil || len(c.names) >= 1024 { // queries built from data: keep it bounded
+		c.names = make(map[string]string)
+	}
+	c.names[cypher] = n
+	return n
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

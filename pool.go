@@ -2,11 +2,16 @@ package neo4j
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -22,9 +27,10 @@ var ErrPoolClosed = errors.New("neo4j: the driver pool is closed (the test run h
 // than the ones its driver was made with.
 var ErrSettingsConflict = errors.New("neo4j: the same identity was connected with different driver settings")
 
-// Pool shares one driver per identity (user@uri) between every VU of a run. Each Acquire
-// takes a reference and each Lease.Release gives it back; the driver is made on the first
-// reference and closed when the last one is returned, or by Close at the end of the run.
+// Pool shares one driver per identity (user@uri) and password between every VU of a run.
+// Each Acquire takes a reference and each Lease.Release gives it back; the driver is made on
+// the first reference and closed when the last one is returned, or by Close at the end of
+// the run.
 // Safe for concurrent use: the refcounts and the closed flag live under one lock.
 type Pool struct {
 	newDriver DriverFactory
@@ -37,6 +43,7 @@ type Pool struct {
 }
 
 type poolEntry struct {
+	key      string // poolKey: the identity and a keyed hash of the password
 	target   Target
 	settings Settings
 	refs     int
@@ -45,6 +52,9 @@ type poolEntry struct {
 	once   sync.Once
 	driver neo4j.DriverWithContext
 	err    error
+
+	// Shared by the identity's calls across VUs: connections held and the login backoff.
+	calls identityCalls
 }
 
 // NewPool returns an empty pool that makes drivers with f.
@@ -67,10 +77,38 @@ func (l *Lease) Release() {
 	l.once.Do(func() { l.pool.release(l.entry) })
 }
 
-// Acquire returns a lease on the driver for target, making the driver (and checking that
-// the server answers and accepts the credentials, within ctx) if this is the first reference.
+// poolSecret keys the hash of passwords in pool keys. It is random per process, so a key
+// (which may show up in a heap dump or a debugger) says nothing about the password.
+var poolSecret = func() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (it aborts the process instead)
+	return b
+}()
+
+// poolKey is the pool's key for an identity and password: user@uri and an HMAC-SHA256 of
+// the password. Another password for the same user@uri is another entry, verified on its
+// own, so a wrong one fails instead of riding on a driver that logged in with the right one.
+func poolKey(t Target, password string) string {
+	m := hmac.New(sha256.New, poolSecret)
+	m.Write([]byte(password))
+	return t.Key() + "#" + hex.EncodeToString(m.Sum(nil))
+}
+
+// connectBound is how long connect() may take to make a driver and check it:
+// connectionAcquisitionTimeout, as for any other wait for a connection. Without one (0)
+// the socket's connect timeout and some time for the handshake bound it.
+func connectBound(s Settings) time.Duration {
+	if s.ConnectionAcquisitionTimeout > 0 {
+		return s.ConnectionAcquisitionTimeout
+	}
+	return s.ConnectionTimeout + 5*time.Second
+}
+
+// Acquire returns a lease on the driver for target and password, making the driver (and
+// checking that the server answers and accepts the credentials, within ctx and
+// connectBound) if this is the first reference.
 func (p *Pool) Acquire(ctx context.Context, target Target, password string, s Settings) (*Lease, error) {
-	key := target.Key()
+	key := poolKey(target, password)
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -78,7 +116,7 @@ func (p *Pool) Acquire(ctx context.Context, target Target, password string, s Se
 	}
 	e := p.entries[key]
 	if e == nil {
-		e = &poolEntry{target: target, settings: s}
+		e = &poolEntry{key: key, target: target, settings: s}
 		p.entries[key] = e
 	} else if diff := settingsDiff(e.settings, s); diff != "" {
 		p.mu.Unlock()
@@ -92,9 +130,7 @@ func (p *Pool) Acquire(ctx context.Context, target Target, password string, s Se
 	e.once.Do(func() {
 		d, err := p.newDriver(target, password, s)
 		if err == nil {
-			if err = d.VerifyConnectivity(ctx); err != nil {
-				_ = d.Close(context.Background())
-			}
+			err = verify(ctx, d, target, s)
 		}
 		if err != nil {
 			e.err = describe(err, target)
@@ -110,12 +146,55 @@ func (p *Pool) Acquire(ctx context.Context, target Target, password string, s Se
 	return &Lease{pool: p, entry: e}, nil
 }
 
+// verify checks that the server answers and accepts the credentials within bound, and
+// closes d when it does not. A server that accepts TCP and then never answers must not hold
+// connect() longer than bound, whatever the driver's own socket timeouts are: the check runs
+// aside, and is given up (and its driver closed when it ends) once bound and a short grace
+// have passed.
+func verify(ctx context.Context, d neo4j.DriverWithContext, target Target, s Settings) error {
+	bound := connectBound(s)
+	vctx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- d.VerifyConnectivity(vctx) }()
+	var err error
+	abandoned := false
+	select {
+	case err = <-done:
+	case <-vctx.Done():
+		grace := time.NewTimer(time.Second)
+		select {
+		case err = <-done:
+		case <-grace.C:
+			abandoned = true
+			go func() { <-done; _ = d.Close(context.Background()) }()
+			err = vctx.Err()
+		}
+		grace.Stop()
+	}
+	if err == nil {
+		return nil
+	}
+	if !abandoned {
+		_ = d.Close(context.Background())
+	}
+	if ctx.Err() == nil && errors.Is(vctx.Err(), context.DeadlineExceeded) {
+		limit := "connectionAcquisitionTimeout"
+		if s.ConnectionAcquisitionTimeout <= 0 {
+			limit = "connectionTimeout + 5s, as connectionAcquisitionTimeout is 0"
+		}
+		return &QueryError{Code: CodeTimeout, Identity: target.Identity(), Err: context.DeadlineExceeded,
+			Msg: fmt.Sprintf("connect() timed out: no Bolt session with %s within %s (%s)", target.URI(), bound, limit)}
+	}
+	return err
+}
+
 func (p *Pool) release(e *poolEntry) {
 	p.mu.Lock()
 	e.refs--
 	last := e.refs == 0 && !e.gone
-	if last && p.entries[e.target.Key()] == e {
-		delete(p.entries, e.target.Key())
+	if last && p.entries[e.key] == e {
+		delete(p.entries, e.key)
 	}
 	p.mu.Unlock()
 	if last {

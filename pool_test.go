@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -188,4 +189,112 @@ func BenchmarkPoolAcquireRelease(b *testing.B) {
 			l.Release()
 		}
 	})
+}
+
+// passwordFactory makes drivers that accept only one password, as a server would.
+type passwordFactory struct {
+	countingFactory
+	right string
+}
+
+type refusingDriver struct{ countingDriver }
+
+func (d *refusingDriver) VerifyConnectivity(context.Context) error {
+	return &neo4j.Neo4jError{Code: "Neo.ClientError.Security.Unauthorized", Msg: "The client is unauthorized due to authentication failure."}
+}
+
+func (f *passwordFactory) new(t Target, pw string, s Settings) (neo4j.DriverWithContext, error) {
+	f.made.Add(1)
+	if pw != f.right {
+		return &refusingDriver{countingDriver{closes: &f.closes}}, nil
+	}
+	return &countingDriver{closes: &f.closes}, nil
+}
+
+// A second connect() for the same user@uri with another password is checked on its own:
+// before, it silently shared the driver that logged in with the right one.
+func TestPoolAnotherPasswordIsAnotherIdentityEntry(t *testing.T) {
+	f := &passwordFactory{right: "right-pw-123"}
+	p := NewPool(f.new)
+	id := target(t, "neo4j")
+	good, err := p.Acquire(context.Background(), id, "right-pw-123", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer good.Release()
+	_, err = p.Acquire(context.Background(), id, "wrong-pw-456", DefaultSettings())
+	var qe *QueryError
+	if !errors.As(err, &qe) || qe.Code != "Neo.ClientError.Security.Unauthorized" || contains(err.Error(), "wrong-pw") {
+		t.Fatalf("another password: got %v, want Unauthorized without the password", err)
+	}
+	again, err := p.Acquire(context.Background(), id, "right-pw-123", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Release()
+	if again.Driver() != good.Driver() {
+		t.Fatal("the same identity and password must share one driver")
+	}
+	if made, closes := f.made.Load(), f.closes.Load(); made != 2 || closes != 1 {
+		t.Fatalf("made %d closed %d, want 2 and 1 (the refused one)", made, closes)
+	}
+}
+
+func TestPoolKeyHoldsNoPassword(t *testing.T) {
+	id := target(t, "neo4j")
+	const pw = "Zq9-clear-text-password"
+	k := poolKey(id, pw)
+	if contains(k, pw) || contains(k, "Zq9") {
+		t.Fatalf("pool key %q holds the password", k)
+	}
+	if !strings.HasPrefix(k, "neo4j@bolt://127.0.0.1:7687#") || k != poolKey(id, pw) || k == poolKey(id, pw+"x") || k == poolKey(id, "") {
+		t.Fatalf("pool key %q: want user@uri#hash, stable for one password and different for another", k)
+	}
+	p := NewPool((&countingFactory{}).new)
+	l, err := p.Acquire(context.Background(), id, pw, DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k := range p.entries {
+		if contains(k, pw) {
+			t.Fatalf("pool entry key %q holds the password", k)
+		}
+	}
+}
+
+// hangingDriver accepts the connection and never answers, and ignores its context as a
+// driver stuck in a read without a deadline would.
+type hangingDriver struct {
+	countingDriver
+	release chan struct{}
+}
+
+func (d *hangingDriver) VerifyConnectivity(context.Context) error {
+	<-d.release
+	return errors.New("released")
+}
+
+func TestPoolConnectIsBoundedByTheAcquisitionTimeout(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var closes atomic.Int64
+	p := NewPool(func(Target, string, Settings) (neo4j.DriverWithContext, error) {
+		return &hangingDriver{countingDriver{closes: &closes}, release}, nil
+	})
+	s := DefaultSettings()
+	s.ConnectionTimeout = 30 * time.Second
+	s.ConnectionAcquisitionTimeout = 300 * time.Millisecond
+	start := time.Now()
+	_, err := p.Acquire(context.Background(), target(t, "neo4j"), "pw", s)
+	el := time.Since(start)
+	var qe *QueryError
+	if !errors.As(err, &qe) || qe.Code != CodeTimeout || !contains(err.Error(), "neo4j@127.0.0.1:7687") || !contains(err.Error(), "connectionAcquisitionTimeout") {
+		t.Fatalf("got %v, want a timeout naming the identity and the setting", err)
+	}
+	if el > 300*time.Millisecond+5*time.Second {
+		t.Fatalf("connect took %s with connectionAcquisitionTimeout 300ms", el)
+	}
 }

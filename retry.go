@@ -13,8 +13,10 @@ import (
 // the driver also retries a full connection pool (v5.28.4 counts the acquisition timeout as
 // retryable), so a saturated pool would look like calls that hang for maxTransactionRetryTime.
 // Here pool exhaustion fails at once, within connectionAcquisitionTimeout, as a counted
-// error; transient server errors and lost connections are retried with backoff, and the
-// number of attempts is known, for neo4j_tx_retries.
+// error; what the driver would retry otherwise (transient server errors, lost or refused
+// connections, a connection that timed out while being made) is retried with backoff, and the
+// number of attempts is known, for neo4j_tx_retries. A call whose own timeout expired is not
+// retried.
 
 const (
 	retryFirstDelay = 50 * time.Millisecond
@@ -37,6 +39,17 @@ func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
+	var ct *callTimeoutError
+	if errors.As(err, &ct) {
+		return false
+	}
+	// The driver's own rules, applied to its own error (it looks at the error's type, not
+	// through wrappers): connectivity errors, its acquisition and read timeouts included, and
+	// transient server errors.
+	var acq *acquireError
+	if errors.As(err, &acq) {
+		err = acq.err
+	}
 	return neo4j.IsRetryable(err)
 }
 
@@ -51,8 +64,8 @@ func (c *Client) runManaged(ctx context.Context, db string, mode queryMode, maxR
 	delay := retryFirstDelay
 	for attempt := 1; ; attempt++ {
 		err := c.attempt(ctx, s, txOpts, work)
-		if err == nil || !retryable(err) || time.Since(start)+delay > maxRetry {
-			return attempt, err
+		if err == nil || ctx.Err() != nil || !retryable(err) || time.Since(start)+delay > maxRetry {
+			return attempt, callError(ctx, err)
 		}
 		// Jitter of ±20% keeps VUs that failed together from retrying together.
 		wait := time.Duration(float64(delay) * (0.8 + 0.4*rand.Float64()))
@@ -60,7 +73,7 @@ func (c *Client) runManaged(ctx context.Context, db string, mode queryMode, maxR
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return attempt, err
+			return attempt, callError(ctx, err)
 		case <-t.C:
 		}
 		delay = min(delay*2, retryMaxDelay)
@@ -70,13 +83,41 @@ func (c *Client) runManaged(ctx context.Context, db string, mode queryMode, maxR
 func (c *Client) attempt(ctx context.Context, s neo4j.SessionWithContext, txOpts []func(*neo4j.TransactionConfig),
 	work func(neo4j.ExplicitTransaction) error,
 ) error {
-	tx, err := s.BeginTransaction(ctx, txOpts...)
+	calls := c.shared()
+	probe, err := calls.auth.enter(ctx)
 	if err != nil {
 		return err
 	}
+	tx, err := s.BeginTransaction(ctx, txOpts...)
+	calls.auth.report(probe, err)
+	if err != nil {
+		return c.connectionTaken(err)
+	}
+	calls.busy.Add(1)
+	defer calls.busy.Add(-1)
 	if err := work(tx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// runAuto runs an auto-commit query on s and reads its result into o. It is not retried: the
+// driver does not retry auto-commit queries either, since they may have partly run.
+func (c *Client) runAuto(ctx context.Context, s neo4j.SessionWithContext, cypher string, params map[string]any,
+	txOpts []func(*neo4j.TransactionConfig), o *outcome,
+) error {
+	calls := c.shared()
+	probe, err := calls.auth.enter(ctx)
+	if err != nil {
+		return callError(ctx, err)
+	}
+	r, err := s.Run(ctx, cypher, params, txOpts...)
+	calls.auth.report(probe, err)
+	if err != nil {
+		return callError(ctx, c.connectionTaken(err))
+	}
+	calls.busy.Add(1)
+	defer calls.busy.Add(-1)
+	return callError(ctx, o.collect(ctx)(r, nil))
 }

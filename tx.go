@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -63,13 +64,16 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 			if err != nil {
 				throw(rt, err)
 			}
+			if err := refuseTxRunOptions(call.Argument(2), fnName); err != nil {
+				throw(rt, err)
+			}
 			qopts, err := parseCallOptions(rt, call.Argument(2), "tx.run")
 			if err != nil {
 				throw(rt, err)
 			}
 			out := c.measure(func(o *outcome) error { return o.collect(ctx)(tx.Run(ctx, cypher.String(), params)) })
 			if out.err != nil {
-				out.err = describe(out.err, c.target)
+				out.err = describe(callError(ctx, out.err), c.target)
 			}
 			c.emit(state, mode, db, cypher.String(), mergeTags(opts.tags, qopts.tags), out)
 			if out.err != nil {
@@ -155,18 +159,98 @@ func (c *Client) emitTx(state *modules.State, mode queryMode, db string, userTag
 	})
 }
 
-// callContext is the VU's context, with the call's timeout when it has one.
 // emitRetries counts the retries of a read() or write() that needed them.
 func (c *Client) emitRetries(state *modules.State, mode queryMode, db string, userTags map[string]string, retries int) {
 	tags := state.Tags.WithMap(userTags).With("mode", string(mode)).With("db", db).With("identity", c.identity)
 	metrics.PushIfNotDone(c.vu.Context(), state.Samples, metrics.Sample{Metric: c.metrics.TxRetries, Tags: tags, Time: time.Now(), Value: float64(retries)})
 }
 
+// callContext is the VU's context, with the call's timeout when it has one. The timeout is
+// the context's cause, and the context carries it, so that callError can tell it from the
+// end of the VU.
 func (c *Client) callContext(opts callOptions) (context.Context, context.CancelFunc) {
 	if opts.timeout > 0 {
-		return context.WithTimeout(c.vu.Context(), opts.timeout)
+		return withCallTimeout(c.vu.Context(), opts.timeout)
 	}
 	return c.vu.Context(), func() {}
+}
+
+func withCallTimeout(parent context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	d := &callDeadline{timeout: timeout}
+	ctx, cancel := context.WithTimeoutCause(parent, timeout, d)
+	d.at, _ = ctx.Deadline()
+	return context.WithValue(ctx, callDeadlineKey{}, d), cancel
+}
+
+// callDeadline is the cause of a call context whose timeout passed.
+type callDeadline struct {
+	timeout time.Duration
+	at      time.Time
+}
+
+type callDeadlineKey struct{}
+
+func (d *callDeadline) Error() string {
+	return fmt.Sprintf("the call's timeout (%s) expired", d.timeout)
+}
+
+// callTimeoutError is any failure of a call whose own timeout passed: the driver reports it in
+// many ways (an acquisition or read timeout, a lost connection, a half-done Bolt handshake),
+// but the cause is the same and so is the code.
+type callTimeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+func (e *callTimeoutError) Error() string { return e.err.Error() }
+func (e *callTimeoutError) Unwrap() error { return e.err }
+
+// callError classifies err as the call's own timeout when ctx's deadline is what ended it.
+// A server answer that has nothing to do with time (a Cypher error) keeps its code.
+func callError(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	cd, _ := ctx.Value(callDeadlineKey{}).(*callDeadline)
+	if cd == nil {
+		return err
+	}
+	// The driver checks the deadline against the clock too, and can fail (with odd errors,
+	// such as an empty list of Bolt versions from a read it skipped) a moment before the
+	// context's timer fires: the clock decides, unless the VU ended first.
+	if cause := context.Cause(ctx); cause != nil && cause != error(cd) {
+		return err
+	} else if cause == nil && time.Now().Before(cd.at) {
+		return err
+	}
+	var ct *callTimeoutError
+	var nr errNotRetried
+	if errors.As(err, &ct) || errors.As(err, &nr) {
+		return err
+	}
+	var n4 *neo4j.Neo4jError
+	if errors.As(err, &n4) && !strings.Contains(n4.Code, ".Transaction.") {
+		return err
+	}
+	return &callTimeoutError{timeout: cd.timeout, err: err}
+}
+
+// refuseTxRunOptions rejects the options that belong to the whole transaction: tx.run() runs
+// in a transaction already begun on one database, with one timeout and one set of metadata.
+func refuseTxRunOptions(v sobek.Value, fnName string) error {
+	obj, ok := v.(*sobek.Object)
+	if !ok {
+		return nil // parseCallOptions reports a wrong type
+	}
+	var errs []error
+	for _, k := range obj.Keys() {
+		switch k {
+		case "database", "timeout", "metadata":
+			errs = append(errs, fmt.Errorf("%w %q in tx.run(): it applies to the whole transaction; give it to %s(fn, {%s: ...}) instead (tx.run() takes only tags)",
+				ErrInvalidOption, k, fnName, k))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (c *Client) txOptions(opts callOptions) []func(*neo4j.TransactionConfig) {

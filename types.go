@@ -161,6 +161,9 @@ func toDriver(v any) (any, error) {
 	case LocalTime:
 		return dbtype.LocalTime(time.Date(0, 1, 1, v.Hour, v.Minute, v.Second, v.Nanosecond, time.Local)), checkClock(v.Hour, v.Minute, v.Second, v.Nanosecond)
 	case Time:
+		if err := checkOffset(v.OffsetSeconds); err != nil {
+			return nil, err
+		}
 		loc := time.FixedZone("Offset", v.OffsetSeconds)
 		return dbtype.Time(time.Date(0, 1, 1, v.Hour, v.Minute, v.Second, v.Nanosecond, loc)), checkClock(v.Hour, v.Minute, v.Second, v.Nanosecond)
 	case LocalDateTime:
@@ -173,6 +176,9 @@ func toDriver(v any) (any, error) {
 		err := checkDate(v.Year, v.Month, v.Day)
 		if err == nil {
 			err = checkClock(v.Hour, v.Minute, v.Second, v.Nanosecond)
+		}
+		if err == nil {
+			err = checkOffset(v.OffsetSeconds)
 		}
 		loc := time.FixedZone("Offset", v.OffsetSeconds)
 		if v.TimeZoneId != "" {
@@ -198,7 +204,24 @@ func toDriver(v any) (any, error) {
 	return nil, fmt.Errorf("a %T cannot be sent to Neo4j", v)
 }
 
+// Cypher's temporal range: years -999,999,999 to 999,999,999 and offsets up to ±18 hours.
+// Beyond them time.Date would overflow silently and send another value.
+const (
+	maxYear   = 999_999_999
+	maxOffset = 18 * 3600
+)
+
+func checkOffset(secs int) error {
+	if secs < -maxOffset || secs > maxOffset {
+		return fmt.Errorf("offset of %d seconds: want -64800 to 64800 (±18h)", secs)
+	}
+	return nil
+}
+
 func checkDate(y, m, d int) error {
+	if y < -maxYear || y > maxYear {
+		return fmt.Errorf("year %d: want -999999999 to 999999999", y)
+	}
 	if m < 1 || m > 12 || d < 1 || d > 31 || time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d {
 		return fmt.Errorf("%s-%02d-%02d is not a date", year(y), m, d)
 	}

@@ -136,3 +136,23 @@ func TestParametersThatCannotConvertNameThemselves(t *testing.T) {
 		}
 	}
 }
+
+// The documented nesting limit (1000 levels) is one the server takes; one more level is an
+// error named by its path before anything is sent, and the query counts as not run.
+func TestParameterNestingLimitAgainstTheServer(t *testing.T) {
+	vu, _, _ := newVU(t, "")
+	v, err := vu.Run(`
+var o = 1, l = 1;
+for (var i = 0; i < 1000; i++) { o = {a: o}; l = [l]; }
+var r = db.read('RETURN $o IS NOT NULL AND $l IS NOT NULL AS ok', {o: o, l: l});
+var caught = '';
+try { db.read('RETURN 1', {o: {a: o}}); } catch (e) { caught = e.message; }
+JSON.stringify({ok: r.records[0].ok, caught: caught})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(v.String(), `"ok":true`) || !strings.Contains(v.String(), "deeper than 1000 levels") ||
+		!strings.Contains(v.String(), "params.o.a.a") {
+		t.Fatalf("got %s", v)
+	}
+}

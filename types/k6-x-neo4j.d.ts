@@ -3,18 +3,22 @@
 // `/// <reference path="types/k6-x-neo4j.d.ts" />` line at the top of a script).
 
 declare module 'k6/x/neo4j' {
-  /** Milliseconds as a number, or a duration string such as "500ms", "5s". */
+  /** Milliseconds as a number, or a duration string such as "500ms", "5s"; from 0 to 24h. */
   export type DurationLike = number | string;
 
   export interface ConnectOptions {
     /** User name; default "neo4j". */
     user?: string;
+    /** Never shown in any message, whatever its type; each password is its own pool entry. */
     password?: string;
     /** Default database of this client; default "neo4j". */
     database?: string;
     /** Connections per server in the shared driver; default 100. */
     maxConnectionPoolSize?: number;
-    /** How long a call waits for a free connection before failing with code "pool_exhausted"; default 10s. */
+    /**
+     * How long a call waits for a free connection before failing with code "pool_exhausted";
+     * also bounds connect() itself (code "timeout"); default 10s.
+     */
     connectionAcquisitionTimeout?: DurationLike;
     /** TCP connect timeout; default 5s. */
     connectionTimeout?: DurationLike;
@@ -30,7 +34,10 @@ declare module 'k6/x/neo4j' {
   }
 
   export interface CallOptions {
-    /** Tags on this call's samples; `name` names the query in metrics and the summary. */
+    /**
+     * Tags on this call's samples; `name` names the query in metrics and the summary (kept as
+     * written; without one, the query text with its literals replaced by `?`, cut at 60).
+     */
     tags?: { name?: string; [tag: string]: string | undefined };
     /** Database for this call, instead of the client's. */
     database?: string;
@@ -103,10 +110,13 @@ declare module 'k6/x/neo4j' {
     | Node | Relationship | Path
     | Date | LocalTime | Time | LocalDateTime | DateTime | Duration | Point2D | Point3D;
 
-  /** What parameters take: the values above, plus JS Dates, typed arrays and neo4j.float(). */
+  /**
+   * What parameters take: the values above, plus JS Dates (not an Invalid Date), typed arrays
+   * and neo4j.float(). At most 1000 levels of nesting and 256 MiB per call.
+   */
   export type Param =
     | Value | globalThis.Date | Uint8Array | Int8Array | Int16Array | Int32Array | Uint16Array | Uint32Array
-    | Float32Array | Float64Array | Float | Param[] | { [key: string]: Param } | undefined;
+    | Float32Array | Float64Array | BigInt64Array | BigUint64Array | Float | Param[] | { [key: string]: Param } | undefined;
 
   export interface Transaction {
     run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: CallOptions): Result<R>;
@@ -123,7 +133,10 @@ declare module 'k6/x/neo4j' {
     readTx<T>(fn: (tx: Transaction) => T, options?: CallOptions): T;
     /** Several queries in one write transaction; fn runs again from the start on retry. */
     writeTx<T>(fn: (tx: Transaction) => T, options?: CallOptions): T;
-    /** Gives this client's reference to the shared driver back (the end of the VU does too). */
+    /**
+     * Ends this client (later calls throw, code "usage") and closes its sessions. The VU keeps
+     * the identity's driver until it ends, so connect() again costs no new driver or login.
+     */
     close(): void;
     /** user@host:port */
     readonly identity: string;
@@ -137,9 +150,13 @@ declare module 'k6/x/neo4j' {
     code: string;
   }
 
-  /** A client for one identity; call in the init context. All VUs share one driver per identity. */
+  /**
+   * A client for one identity; call in the init context. All VUs share one driver per identity
+   * and password. Called again in the same VU for the same identity, password and database
+   * (in init or in every iteration), it returns a client on the VU's existing connection.
+   */
   export function connect(uri: string, options?: ConnectOptions): Client;
-  /** A 64-bit integer from a number, bigint or decimal string, as a bigint. */
+  /** A 64-bit integer from a whole number, bigint or decimal string, as a bigint; throws beyond 64 bits. */
   function int(value: number | bigint | string): bigint;
   /** Forces a Cypher FLOAT. */
   function float(value: number): Float;
