@@ -36,8 +36,10 @@ type Pool struct {
 	newDriver DriverFactory
 
 	mu      sync.Mutex
+	gone    *sync.Cond // on mu: signalled when a reference is given back
 	entries map[string]*poolEntry
 	closed  bool
+	refs    int // references held over all entries
 
 	created, closedDrivers atomic.Int64
 }
@@ -59,7 +61,9 @@ type poolEntry struct {
 
 // NewPool returns an empty pool that makes drivers with f.
 func NewPool(f DriverFactory) *Pool {
-	return &Pool{newDriver: f, entries: make(map[string]*poolEntry)}
+	p := &Pool{newDriver: f, entries: make(map[string]*poolEntry)}
+	p.gone = sync.NewCond(&p.mu)
+	return p
 }
 
 // Lease is one reference to a pooled driver.
@@ -123,6 +127,7 @@ func (p *Pool) Acquire(ctx context.Context, target Target, password string, s Se
 		return nil, fmt.Errorf("%w: %s for %s", ErrSettingsConflict, diff, target.Identity())
 	}
 	e.refs++
+	p.refs++
 	p.mu.Unlock()
 
 	// The first holder makes the driver; the others wait for it here, outside the pool lock,
@@ -192,6 +197,8 @@ func verify(ctx context.Context, d neo4j.DriverWithContext, target Target, s Set
 func (p *Pool) release(e *poolEntry) {
 	p.mu.Lock()
 	e.refs--
+	p.refs--
+	p.gone.Broadcast()
 	last := e.refs == 0 && !e.gone
 	if last && p.entries[e.key] == e {
 		delete(p.entries, e.key)
@@ -210,10 +217,22 @@ func (p *Pool) closeDriver(e *poolEntry) {
 	}
 }
 
-// Close ends the pool at the end of a run: drivers still referenced (by VUs that were never
-// discarded) are closed, and later Acquires fail.
+// closeWait is how long Close waits for the references that ended VUs are giving back: a VU's
+// end releases its lease from a goroutine of its own, and closing a driver under a session
+// that is still being closed races inside the driver.
+const closeWait = 2 * time.Second
+
+// Close ends the pool at the end of a run: it waits up to closeWait for the leases still
+// held to be given back, then closes every driver left (held by VUs that were never
+// discarded); later Acquires fail.
 func (p *Pool) Close() error {
+	deadline := time.Now().Add(closeWait)
+	wake := time.AfterFunc(closeWait, func() { p.mu.Lock(); p.gone.Broadcast(); p.mu.Unlock() })
+	defer wake.Stop()
 	p.mu.Lock()
+	for p.refs > 0 && time.Now().Before(deadline) {
+		p.gone.Wait()
+	}
 	p.closed = true
 	left := make([]*poolEntry, 0, len(p.entries))
 	for k, e := range p.entries {

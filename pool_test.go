@@ -298,3 +298,34 @@ func TestPoolConnectIsBoundedByTheAcquisitionTimeout(t *testing.T) {
 		t.Fatalf("connect took %s with connectionAcquisitionTimeout 300ms", el)
 	}
 }
+
+// The host closes the pool right after discarding the VUs, whose ends give their leases back
+// from goroutines of their own: Close waits for them (up to closeWait) rather than closing a
+// driver under a session that is still being closed.
+func TestPoolCloseWaitsForLeasesBeingGivenBack(t *testing.T) {
+	f := &countingFactory{}
+	p := NewPool(f.new)
+	l, err := p.Acquire(context.Background(), target(t, "neo4j"), "pw", DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var released atomic.Bool
+	go func() {
+		time.Sleep(200 * time.Millisecond) // a VU's end, still closing its sessions
+		released.Store(true)
+		l.Release()
+	}()
+	start := time.Now()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !released.Load() {
+		t.Fatal("Close returned before the lease being given back was released")
+	}
+	if el := time.Since(start); el > closeWait {
+		t.Fatalf("Close took %s, more than closeWait", el)
+	}
+	if f.closes.Load() != 1 {
+		t.Fatalf("closed %d drivers, want 1", f.closes.Load())
+	}
+}
