@@ -16,7 +16,8 @@ declare module 'k6/x/neo4j' {
     /** Connections per server in the shared driver; default 100. */
     maxConnectionPoolSize?: number;
     /**
-     * How long a call waits for a free connection before failing with code "pool_exhausted";
+     * How long a call waits for a connection: "pool_exhausted" when every connection of the
+     * pool was busy, "timeout" when the server did not answer the dial or handshake in time;
      * also bounds connect() itself (code "timeout"); default 10s.
      */
     connectionAcquisitionTimeout?: DurationLike;
@@ -119,7 +120,8 @@ declare module 'k6/x/neo4j' {
     | Float32Array | Float64Array | BigInt64Array | BigUint64Array | Float | Param[] | { [key: string]: Param } | undefined;
 
   export interface Transaction {
-    run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: CallOptions): Result<R>;
+    /** Only `tags` here: database, timeout and metadata belong on readTx/writeTx. */
+    run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: Pick<CallOptions, 'tags'>): Result<R>;
   }
 
   export interface Client {
@@ -146,7 +148,7 @@ declare module 'k6/x/neo4j' {
   /** The exception a failed call throws. */
   export interface Neo4jError extends Error {
     name: 'Neo4jError';
-    /** Neo4j status code, or "connectivity", "timeout", "pool_exhausted", "tls", "usage". */
+    /** Neo4j status code, or "connectivity", "timeout", "pool_exhausted", "tls", "usage", "canceled". */
     code: string;
   }
 
