@@ -1,32 +1,62 @@
 // Package engine aggregates a run's samples: one sink per metric, the checks by name, and
 // the per-query table (name and mode) that Locust users read first. One goroutine ingests
-// what every VU pushes; readers take the lock.
+// what every VU pushes; readers take the lock. Each output gets the samples through a
+// bounded queue and a goroutine of its own, so a slow or stuck output never slows the
+// ingestion, the other outputs or the VUs: what its queue cannot hold is dropped and counted.
 package engine
 
 import (
+	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
-// Output receives every sample the run produces, in batches, from the ingesting goroutine.
+// Output receives every sample the run produces, in batches, from a goroutine of its own.
 type Output interface {
 	AddSamples(batch []metrics.SampleContainer)
 }
 
+// Caps on the distinct rows of the per-query table and of the checks; names past them are
+// counted under metrics.Other, so a script naming queries or checks after their parameters
+// keeps the summary and the memory bounded.
+const (
+	MaxQueryNames = metrics.MaxDistinctValues
+	MaxChecks     = metrics.MaxDistinctValues
+	// maxModes bounds the modes of the per-query table; the module has three.
+	maxModes = 16
+)
+
 // Engine is the run's metrics engine.
 type Engine struct {
-	in      chan metrics.SampleContainer
-	done    chan struct{}
-	outputs []Output
+	in        chan metrics.SampleContainer
+	stop      chan struct{} // closed by Stop; the input channel is never closed (see Stop)
+	done      chan struct{} // closed when everything pushed before Stop is ingested and handed on
+	stopOnce  sync.Once
+	started   atomic.Bool
+	closed    chan struct{} // closed by Close: ends the goroutine that drops late samples
+	closeOnce sync.Once
+	outputs   []*outQueue
+	logger    *slog.Logger
+	late      atomic.Uint64 // samples pushed after Stop, dropped
 
-	mu      sync.Mutex
-	sinks   map[*metrics.Metric]metrics.Sink
-	checks  map[checkKey]*Check
-	queries map[QueryKey]*Query
-	start   time.Time
+	// OutputStopTimeout is how long Stop waits for the outputs to take what is queued for
+	// them; an output still busy then is left behind and the rest of its queue counted as
+	// dropped. Set before Stop; zero is 5s.
+	OutputStopTimeout time.Duration
+
+	mu          sync.Mutex
+	sinks       map[*metrics.Metric]metrics.Sink
+	checks      map[checkKey]*Check
+	queries     map[QueryKey]*Query
+	queryNames  map[string]struct{}
+	queryModes  map[string]struct{}
+	capWarnings map[string]bool
+	start       time.Time
 
 	thresholds     map[*metrics.Metric][]*thresholdSet
 	thresholdOrder []*thresholdSet
@@ -53,29 +83,67 @@ type Query struct {
 
 // New returns an engine whose input channel holds buffer containers.
 func New(buffer int, outputs ...Output) *Engine {
-	return &Engine{
-		in: make(chan metrics.SampleContainer, buffer), done: make(chan struct{}), outputs: outputs,
-		sinks: map[*metrics.Metric]metrics.Sink{}, checks: map[checkKey]*Check{}, queries: map[QueryKey]*Query{},
+	e := &Engine{
+		in: make(chan metrics.SampleContainer, buffer), stop: make(chan struct{}), done: make(chan struct{}),
+		closed: make(chan struct{}),
+		logger: slog.New(slog.DiscardHandler),
+		sinks:  map[*metrics.Metric]metrics.Sink{}, checks: map[checkKey]*Check{}, queries: map[QueryKey]*Query{},
+		queryNames: map[string]struct{}{}, queryModes: map[string]struct{}{}, capWarnings: map[string]bool{},
+	}
+	for _, o := range outputs {
+		e.AddOutput(o)
+	}
+	return e
+}
+
+// SetLogger sets where the engine's warnings go (a dropping output, a folded name); call
+// before Start. Without one they are discarded.
+func (e *Engine) SetLogger(l *slog.Logger) {
+	if l != nil {
+		e.logger = l
 	}
 }
 
 // AddOutput adds an output; call before Start.
-func (e *Engine) AddOutput(o Output) { e.outputs = append(e.outputs, o) }
+func (e *Engine) AddOutput(o Output) { e.outputs = append(e.outputs, newOutQueue(o)) }
 
-// In is where VUs push samples.
+// In is where VUs push samples. It stays open for the life of the process: a sample pushed
+// after Stop (a check() in handleSummary) is dropped and counted, never a panic.
 func (e *Engine) In() chan<- metrics.SampleContainer { return e.in }
 
 // Start begins ingesting; the run's clock starts here.
 func (e *Engine) Start() {
 	e.start = time.Now()
+	e.started.Store(true)
+	for _, q := range e.outputs {
+		go q.run()
+	}
 	go e.ingest()
 }
 
-// Stop closes the input after every producer has stopped and waits until all is ingested.
+// Stop ingests everything pushed before it was called, hands it to the outputs and waits
+// (at most OutputStopTimeout) until each has taken its queue. It may be called more than
+// once. Producers may still push afterwards: the input channel is not closed, because VUs
+// hold it and a send on a closed channel panics; what comes later is drained, dropped and
+// counted (LateSamples) until Close. Without Start it does nothing.
 func (e *Engine) Stop() {
-	close(e.in)
+	if !e.started.Load() {
+		return
+	}
+	e.stopOnce.Do(func() { close(e.stop) })
 	<-e.done
 }
+
+// Close stops the engine (see Stop) and ends its last goroutine, the one that drops late
+// samples: call it when no VU is left to push (after handleSummary). A sample pushed after
+// Close waits in the channel's buffer and is never read. It may be called more than once.
+func (e *Engine) Close() {
+	e.Stop()
+	e.closeOnce.Do(func() { close(e.closed) })
+}
+
+// LateSamples is how many samples were pushed after Stop and dropped.
+func (e *Engine) LateSamples() uint64 { return e.late.Load() }
 
 // Elapsed is the run's duration so far.
 func (e *Engine) Elapsed() time.Duration { return time.Since(e.start) }
@@ -87,34 +155,49 @@ func (e *Engine) Elapsed() time.Duration { return time.Since(e.start) }
 const drainEvery = 20 * time.Millisecond
 
 func (e *Engine) ingest() {
-	defer close(e.done)
 	batch := make([]metrics.SampleContainer, 0, 1024)
 	t := time.NewTicker(drainEvery)
 	defer t.Stop()
+	stopping := false
 	for {
 		batch = batch[:0]
-		open := true
 	drain:
 		for len(batch) < cap(batch) {
 			select {
-			case c, ok := <-e.in:
-				if !ok {
-					open = false
-					break drain
-				}
+			case c := <-e.in:
 				batch = append(batch, c)
 			default:
 				break drain
 			}
 		}
+		full := len(batch) == cap(batch) // more may be waiting: drain again at once
 		if len(batch) > 0 {
 			e.flush(batch)
+			if len(e.outputs) > 0 {
+				// The outputs' queues hold the slice: the next batch needs a new one.
+				batch = make([]metrics.SampleContainer, 0, 1024)
+			}
 		}
-		if !open {
+		if !full {
+			if stopping {
+				break // the channel was empty after Stop: everything pushed before it is in
+			}
+			select {
+			case <-t.C:
+			case <-e.stop:
+				stopping = true
+			}
+		}
+	}
+	e.stopOutputs()
+	close(e.done)
+	// Late samples: keep the channel drained so a late producer never blocks, and count.
+	for {
+		select {
+		case c := <-e.in:
+			e.late.Add(uint64(len(c.GetSamples())))
+		case <-e.closed:
 			return
-		}
-		if len(batch) < cap(batch) {
-			<-t.C
 		}
 	}
 }
@@ -127,8 +210,8 @@ func (e *Engine) flush(batch []metrics.SampleContainer) {
 		}
 	}
 	e.mu.Unlock()
-	for _, o := range e.outputs {
-		o.AddSamples(batch)
+	for _, q := range e.outputs {
+		q.offer(batch, e.logger)
 	}
 }
 
@@ -150,8 +233,13 @@ func (e *Engine) add(s metrics.Sample) {
 		group, _ := s.Tags.Get("group")
 		k := checkKey{group, name}
 		c := e.checks[k]
+		if c == nil && len(e.checks) >= MaxChecks {
+			e.warnCap("checks", MaxChecks, "distinct checks (by group and name)", "the checks")
+			k = checkKey{"", metrics.Other}
+			c = e.checks[k]
+		}
 		if c == nil {
-			c = &Check{Group: group, Name: name, firstSeenOrder: len(e.checks)}
+			c = &Check{Group: k.group, Name: k.name, firstSeenOrder: len(e.checks)}
 			e.checks[k] = c
 		}
 		if s.Value != 0 {
@@ -165,6 +253,11 @@ func (e *Engine) add(s metrics.Sample) {
 		k := QueryKey{name, mode}
 		q := e.queries[k]
 		if q == nil {
+			k.Name = e.capped(e.queryNames, name, MaxQueryNames, "query names", "distinct query names", "the per-query table")
+			k.Mode = e.capped(e.queryModes, mode, maxModes, "query modes", "distinct query modes", "the per-query table")
+			q = e.queries[k]
+		}
+		if q == nil {
 			q = &Query{QueryKey: k, Duration: metrics.NewTrendSink()}
 			e.queries[k] = q
 		}
@@ -174,6 +267,29 @@ func (e *Engine) add(s metrics.Sample) {
 		}
 		q.Duration.Add(s.Value)
 	}
+}
+
+// capped returns v when it is one of seen or seen has room for it (adding it), else
+// metrics.Other, warning once.
+func (e *Engine) capped(seen map[string]struct{}, v string, limit int, id, what, where string) string {
+	if _, ok := seen[v]; ok || v == metrics.Other {
+		return v
+	}
+	if len(seen) >= limit {
+		e.warnCap(id, limit, what, where)
+		return metrics.Other
+	}
+	seen[v] = struct{}{}
+	return v
+}
+
+func (e *Engine) warnCap(id string, limit int, what, where string) {
+	if e.capWarnings[id] {
+		return
+	}
+	e.capWarnings[id] = true
+	e.logger.Warn(fmt.Sprintf("more than %d %s: the others are counted together as %q in %s (the metrics keep every sample)",
+		limit, what, metrics.Other, where))
 }
 
 // MetricValues is one metric's aggregate at the time of the call.

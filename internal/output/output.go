@@ -1,8 +1,10 @@
 // Package output is how a run's samples leave the process: `--out NAME[=ARG]` picks outputs
 // (json, csv, experimental-prometheus-rw, ...) that receive every sample the engine ingests.
 //
-// An output must never stall the VUs: AddSamples is called from the engine's goroutine and
-// must return quickly (buffer, drop and count when the far end is slow). Stop flushes what is
+// An output cannot stall the VUs: the engine calls AddSamples from a goroutine of the
+// output's own, through a bounded queue, and drops (and counts) what that queue cannot hold.
+// AddSamples should still return quickly (buffer, drop and count when the far end is slow),
+// or the output loses samples. Stop flushes what is
 // buffered and ends files on a complete line; it is called once, after the last sample.
 package output
 

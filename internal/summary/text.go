@@ -38,6 +38,8 @@ type Report struct {
 	// TimeUnit, when set ("s", "ms" or "us", k6's summaryTimeUnit), prints every time in
 	// that unit instead of the most readable one.
 	TimeUnit string
+	// OutputDrops are the outputs that lost samples because they could not keep up.
+	OutputDrops []engine.OutputDrop
 }
 
 // ExceptionCount is a distinct script exception and how often it was thrown.
@@ -46,7 +48,10 @@ type ExceptionCount struct {
 	N   int
 }
 
-// WriteText writes the report in k6's text layout. color adds ANSI marks.
+// WriteText writes the report in k6's text layout. color adds ANSI marks. Text that comes
+// from the script (check, group, query and submetric names, exception messages) has its
+// control characters escaped (metrics.EscapeControl): a NUL or an escape sequence in a name
+// must not reach the terminal raw.
 func WriteText(w io.Writer, r Report, color bool) error {
 	p := &printer{w: w, color: color, time: TimeFormat(r.TimeUnit)}
 	p.line("")
@@ -58,9 +63,9 @@ func WriteText(w io.Writer, r Report, color bool) error {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			p.line("    " + n)
+			p.line("    " + esc(n))
 			for _, t := range r.Thresholds[n] {
-				p.line(fmt.Sprintf("    %s '%s' %s", p.mark(t.OK), t.Source, t.Value))
+				p.line(fmt.Sprintf("    %s '%s' %s", p.mark(t.OK), esc(t.Source), esc(t.Value)))
 			}
 			p.line("")
 		}
@@ -82,12 +87,12 @@ func WriteText(w io.Writer, r Report, color bool) error {
 		for _, c := range r.Checks {
 			if c.Group != group {
 				group = c.Group
-				p.line("    █ " + strings.TrimPrefix(strings.ReplaceAll(group, "::", " › "), " › "))
+				p.line("    █ " + esc(strings.TrimPrefix(strings.ReplaceAll(group, "::", " › "), " › ")))
 			}
 			if c.Fails == 0 {
-				p.line("    " + p.mark(true) + " " + c.Name)
+				p.line("    " + p.mark(true) + " " + esc(c.Name))
 			} else {
-				p.line("    " + p.mark(false) + " " + c.Name)
+				p.line("    " + p.mark(false) + " " + esc(c.Name))
 				p.line(fmt.Sprintf("      ↳  %s — ✓ %d / ✗ %d", pct(c.Passes, c.Passes+c.Fails), c.Passes, c.Fails))
 			}
 		}
@@ -119,7 +124,7 @@ func WriteText(w io.Writer, r Report, color bool) error {
 		}
 		p.line("    " + title)
 		for _, m := range ms {
-			p.metricLine(m.Metric.Name, formatValues(m, r.TrendStats, r.Elapsed, p.timeFmt()))
+			p.metricLine(esc(m.Metric.Name), formatValues(m, r.TrendStats, r.Elapsed, p.timeFmt()))
 		}
 		p.line("")
 	}
@@ -133,9 +138,15 @@ func WriteText(w io.Writer, r Report, color bool) error {
 		p.line("")
 		p.header("SCRIPT EXCEPTIONS")
 		for _, e := range r.Exceptions {
-			p.line(fmt.Sprintf("    %6d × %s", e.N, firstLine(e.Msg)))
+			p.line(fmt.Sprintf("    %6d × %s", e.N, esc(firstLine(e.Msg))))
 		}
 		p.line("")
+	}
+	if len(r.OutputDrops) > 0 {
+		p.line("")
+		for _, d := range r.OutputDrops {
+			p.line("  " + esc(d.String()))
+		}
 	}
 	if r.Interrupted != "" {
 		p.line("")
@@ -176,18 +187,20 @@ func perSecond(n float64, elapsed time.Duration) float64 {
 func writeQueryTable(p *printer, rows []engine.QueryRow, elapsed time.Duration) {
 	const maxNameW = 60
 	nameW := utf8.RuneCountInString("name")
-	for _, q := range rows {
-		nameW = max(nameW, utf8.RuneCountInString(q.Name))
+	names := make([]string, len(rows))
+	for i, q := range rows {
+		names[i] = esc(q.Name)
+		nameW = max(nameW, utf8.RuneCountInString(names[i]))
 	}
 	nameW = min(nameW, maxNameW)
 	head := fmt.Sprintf("    %-*s  %-5s  %9s  %8s  %9s  %9s  %9s  %9s  %9s", nameW, "name", "mode", "count", "failed", "rate", "avg", "p(50)", "p(95)", "p(99)")
 	p.line(head)
-	for _, q := range rows {
-		name := q.Name
+	for i, q := range rows {
+		name := names[i]
 		if r := []rune(name); len(r) > nameW {
 			name = string(r[:nameW-1]) + "…"
 		}
-		p.line(fmt.Sprintf("    %-*s  %-5s  %9d  %8d  %7s/s  %9s  %9s  %9s  %9s", nameW, name, q.Mode,
+		p.line(fmt.Sprintf("    %-*s  %-5s  %9d  %8d  %7s/s  %9s  %9s  %9s  %9s", nameW, name, esc(q.Mode),
 			q.Count, q.Failures, num(perSecond(float64(q.Count), elapsed)),
 			p.timeFmt()(q.Avg), p.timeFmt()(q.P50), p.timeFmt()(q.P95), p.timeFmt()(q.P99)))
 	}
@@ -368,6 +381,9 @@ func (p *printer) metricLine(name, values string) {
 	}
 	p.line("    " + name + strings.Repeat(".", dots) + ": " + values)
 }
+
+// esc makes script-provided text safe for a terminal.
+func esc(s string) string { return metrics.EscapeControl(s) }
 
 // FormatAggregate renders a threshold's compared value the way the metric's values print:
 // times for time trends, percentages for rates, plain numbers otherwise.

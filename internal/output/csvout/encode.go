@@ -34,10 +34,13 @@ func newEncoder(format TimeFormat) *encoder {
 
 // appendRow appends one row: the metric, the timestamp, the value with six decimals (k6's
 // "%f"), one column per tag of tagColumns, extra_tags and metadata. Tags without a column go
-// to extra_tags as `k=v&k2=v2` in key order, neither escaped nor encoded, as k6 writes them.
+// to extra_tags as `k=v&k2=v2` in key order, not URL-encoded, as k6 writes them. Control
+// characters in names and tags are written as visible escapes (metrics.EscapeControl), so a
+// NUL or a stray escape sequence from a script never lands in the file raw; a line break in
+// a value is `\n` too, so every row is one line.
 // Our samples carry no metadata, so that column is always empty.
 func (e *encoder) appendRow(b []byte, s *metrics.Sample) []byte {
-	b = appendField(b, s.Metric.Name)
+	b = appendField(b, metrics.EscapeControl(s.Metric.Name))
 	b = append(b, ',')
 	b = e.appendTime(b, s.Time)
 	b = append(b, ',')
@@ -52,7 +55,7 @@ func (e *encoder) appendRow(b []byte, s *metrics.Sample) []byte {
 			e.addExtra(tags[j])
 		}
 		if j < len(tags) && tags[j].Key == col {
-			b = appendField(b, tags[j].Value)
+			b = appendField(b, metrics.EscapeControl(tags[j].Value))
 			j++
 		}
 	}
@@ -68,9 +71,9 @@ func (e *encoder) addExtra(t metrics.Tag) {
 	if len(e.extra) > 0 {
 		e.extra = append(e.extra, '&')
 	}
-	e.extra = append(e.extra, t.Key...)
+	e.extra = append(e.extra, metrics.EscapeControl(t.Key)...)
 	e.extra = append(e.extra, '=')
-	e.extra = append(e.extra, t.Value...)
+	e.extra = append(e.extra, metrics.EscapeControl(t.Value)...)
 }
 
 func (e *encoder) appendTime(b []byte, t time.Time) []byte {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
@@ -50,7 +51,12 @@ func TestAppendRow(t *testing.T) {
 	}, {
 		name: "fields quoted as encoding/csv quotes them", value: -3,
 		tags: map[string]string{"name": `MATCH (n {id: "x"}), (m)` + "\nRETURN n", "error": " leading space", "label": "a,b"},
-		want: "neo4j_query_duration,1741064767,-3.000000,,\" leading space\",,,,,\"MATCH (n {id: \"\"x\"\"}), (m)\nRETURN n\",,,,,,,,\"label=a,b\",\n",
+		// The line break is written as a visible \n: a row stays one line.
+		want: "neo4j_query_duration,1741064767,-3.000000,,\" leading space\",,,,,\"MATCH (n {id: \"\"x\"\"}), (m)\\nRETURN n\",,,,,,,,\"label=a,b\",\n",
+	}, {
+		name: "control characters escaped, valid UTF-8 kept", value: 1,
+		tags: map[string]string{"name": "a\x00b\x1b[31mred\x7f", "check": "tab\there\r", "error": "c1\u0085 é 中", "my\x01tag": "v\x00\xff"},
+		want: "neo4j_query_duration,1741064767,1.000000,tab\\there\\r,c1\\u0085 é 中,,,,,a\\x00b\\x1b[31mred\\x7f,,,,,,,,my\\x01tag=v\\x00\\xff,\n",
 	}, {
 		name: "unix_milli", format: UnixMilli, want: "neo4j_query_duration,1741064767891,0.000000,,,,,,,,,,,,,,,,\n",
 	}, {
@@ -76,6 +82,9 @@ func TestAppendRow(t *testing.T) {
 			if got != tt.want {
 				t.Fatalf("got  %q\nwant %q", got, tt.want)
 			}
+			if strings.ContainsFunc(got[:len(got)-1], func(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == utf8.RuneError }) {
+				t.Errorf("row holds a raw control character or invalid UTF-8: %q", got)
+			}
 			// Whatever the content, encoding/csv reads the row back as 19 fields.
 			rec, err := csv.NewReader(strings.NewReader(Header + got)).ReadAll()
 			if err != nil || len(rec) != 2 || len(rec[1]) != 19 {
@@ -83,8 +92,8 @@ func TestAppendRow(t *testing.T) {
 			}
 			for _, c := range tagColumns {
 				i := slices.Index(rec[0], c)
-				if rec[1][i] != tt.tags[c] {
-					t.Errorf("column %s = %q, want %q", c, rec[1][i], tt.tags[c])
+				if want := metrics.EscapeControl(tt.tags[c]); rec[1][i] != want {
+					t.Errorf("column %s = %q, want %q", c, rec[1][i], want)
 				}
 			}
 		})

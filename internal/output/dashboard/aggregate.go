@@ -56,6 +56,12 @@ type aggregator struct {
 	checksPass          uint64
 	checksFail          uint64
 	codeTotals          []uint64
+
+	// onCap, when set, is called the first time names of a kind ("query names", "error
+	// codes", "checks", "query rows") fold into other, with the cap, so the output can warn
+	// once.
+	onCap  func(what string, limit int)
+	capped map[string]bool
 }
 
 type rowKey struct {
@@ -113,16 +119,18 @@ func (a *aggregator) info(ts *metrics.TagSet) *tagInfo {
 		return in
 	}
 	in := &tagInfo{nameID: -1, codeID: -1}
+	// Names, modes and codes are shown as text: control characters become visible escapes
+	// here, once per tag set, so the page and the report never hold them raw.
 	for _, t := range ts.Tags() {
 		switch t.Key {
 		case "name":
-			in.name = t.Value
+			in.name = metrics.EscapeControl(t.Value)
 		case "mode":
-			in.mode = t.Value
+			in.mode = metrics.EscapeControl(t.Value)
 		case "status":
 			in.status = t.Value
 		case "error_code":
-			in.code = t.Value
+			in.code = metrics.EscapeControl(t.Value)
 		}
 	}
 	if len(a.tagCache) >= tagCacheMax {
@@ -139,12 +147,28 @@ func (a *aggregator) id(list *[]string, ids map[string]int, s string) int {
 		return id
 	}
 	if len(*list) >= a.maxSeries-1 && s != other {
+		what := "query names"
+		if list == &a.codes {
+			what = "error codes"
+		}
+		a.warnCap(what, a.maxSeries-1)
 		return a.id(list, ids, other)
 	}
 	id := len(*list)
 	*list = append(*list, s)
 	ids[s] = id
 	return id
+}
+
+func (a *aggregator) warnCap(what string, limit int) {
+	if a.capped[what] || a.onCap == nil {
+		return
+	}
+	if a.capped == nil {
+		a.capped = map[string]bool{}
+	}
+	a.capped[what] = true
+	a.onCap(what, limit)
 }
 
 // periodOf is the index of the period t falls in; samples before the first one's period
@@ -199,10 +223,11 @@ func (a *aggregator) add(s *metrics.Sample) {
 		// Not through the tag cache: a check's tag set is made afresh for each check() call.
 		name, _ := s.Tags.Get("check")
 		group, _ := s.Tags.Get("group")
-		k := checkKey{group, name}
+		k := checkKey{metrics.EscapeControl(group), metrics.EscapeControl(name)}
 		c := a.checks[k]
 		if c == nil {
 			if len(a.checks) >= a.maxSeries*5 {
+				a.warnCap("checks", a.maxSeries*5)
 				k = checkKey{"", other}
 				c = a.checks[k]
 			}
@@ -231,6 +256,7 @@ func (a *aggregator) addQuery(s *metrics.Sample) {
 		k := rowKey{in.nameID, in.mode}
 		in.row = a.rows[k]
 		if in.row == nil && len(a.rows) >= 4*a.maxSeries { // modes come from the module: a few
+			a.warnCap("query rows (name and mode)", 4*a.maxSeries)
 			k.mode = other
 			in.row = a.rows[k]
 		}

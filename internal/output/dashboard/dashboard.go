@@ -62,7 +62,11 @@ func NewOutput(c Config) (*Output, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Output{cfg: c, logger: logger, agg: newAggregator(c.Period, c.MaxBuckets, c.MaxSeries)}, nil
+	o := &Output{cfg: c, logger: logger, agg: newAggregator(c.Period, c.MaxBuckets, c.MaxSeries)}
+	o.agg.onCap = func(what string, limit int) {
+		o.logger.Warn(fmt.Sprintf("dashboard: more than %d distinct %s: the others are drawn together as %q", limit, what, other))
+	}
+	return o, nil
 }
 
 // Description is shown in the run's banner: the page's address once started, and the
@@ -171,8 +175,12 @@ func (o *Output) Snapshot() *Snapshot {
 	s := o.agg.snapshot()
 	s.Live = !o.stopped
 	o.mu.Unlock()
-	s.Title = o.cfg.Title
+	s.Title = metrics.EscapeControl(o.cfg.Title)
 	s.Generated = time.Now().UnixMilli()
+	for i := range ths {
+		t := &ths[i]
+		t.Key, t.Source, t.Value = metrics.EscapeControl(t.Key), metrics.EscapeControl(t.Source), metrics.EscapeControl(t.Value)
+	}
 	s.Thresholds = ths
 	if s.Thresholds == nil {
 		s.Thresholds = []ThresholdResult{}

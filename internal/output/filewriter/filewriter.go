@@ -193,6 +193,10 @@ func (w *Writer) AddSamples(batch []metrics.SampleContainer) {
 	}
 }
 
+// Dropped is how many samples were dropped because the writer fell behind; the engine adds
+// it to what it reports for this output.
+func (w *Writer) Dropped() int64 { return w.dropped.Load() }
+
 func (w *Writer) drop(b []metrics.SampleContainer) {
 	n := 0
 	for _, c := range b {

@@ -110,3 +110,31 @@ func FuzzAppendString(f *testing.F) {
 		}
 	})
 }
+
+// A NUL, an escape sequence or a line break in a tag key or value never reaches the file
+// raw: the Point line holds no C0 control byte and reads back as the value the script set.
+func TestPointLineEscapesControlCharacters(t *testing.T) {
+	dur := &metrics.Metric{Name: "neo4j_query_duration", Type: metrics.Trend, Contains: metrics.Time}
+	tags := map[string]string{"name": "q\x00\x1b[31m\n\r\t\x7f\u0085", "k\x01": "v\x1f"}
+	s := metrics.Sample{Metric: dur, Time: time.Unix(1, 0).UTC(), Value: 1, Tags: metrics.NewTagSet(tags)}
+	line := newEncoder(nil).appendPoint(nil, &s)
+	body := bytes.TrimSuffix(line, []byte("\n"))
+	for i, c := range body {
+		if c < 0x20 {
+			t.Fatalf("raw control byte %#x at %d of %q", c, i, line)
+		}
+	}
+	var p struct {
+		Data struct {
+			Tags map[string]string `json:"tags"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("%s: %v", line, err)
+	}
+	for k, v := range tags {
+		if p.Data.Tags[k] != v {
+			t.Errorf("tag %q reads back as %q, want %q", k, p.Data.Tags[k], v)
+		}
+	}
+}

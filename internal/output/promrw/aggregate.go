@@ -20,8 +20,10 @@ import (
 // a rate the share of non-zero samples so far, a trend the chosen statistics over every sample
 // so far (its count and sum grow like counters, so rate(k6_x_sum[1m]) / rate(k6_x_count[1m])
 // is a moving average), and a gauge its last value. Memory is bounded: a trend is a
-// metrics.TrendSink (bounded in size), and the number of series is capped at maxSeries (new
-// series past the cap are dropped, counted and reported).
+// metrics.TrendSink (bounded in size), each tag key keeps at most maxTagValues distinct values
+// (later ones are sent as "(other)", so that the series stay few and keep their samples), and
+// the number of series is capped at maxSeries (new series past the cap are dropped, counted
+// and reported).
 
 // delta is what one series received during one interval.
 type delta struct {
@@ -89,13 +91,29 @@ func seriesHash(h *maphash.Hash, s *metrics.Sample) uint64 {
 }
 
 // add folds s into its series' delta. It reports false when s opens a new series and the
-// interval already holds limit of them (the sample is then dropped).
-func (iv *interval) add(h *maphash.Hash, s *metrics.Sample, limit int) bool {
+// interval already holds limit of them (the sample is then dropped). A sample that finds no
+// delta of its own has its tags folded by lim first (values past the cap per key become
+// "(other)"); one that does needs no folding, since deltas are only made from folded tags
+// and a value admitted once stays admitted. So the common case costs no more than before.
+func (iv *interval) add(h *maphash.Hash, s *metrics.Sample, limit int, lim *metrics.TagLimiter) bool {
 	key := seriesHash(h, s)
 	head := iv.deltas[key]
 	d := head
 	for d != nil && !d.sameSeries(s) {
 		d = d.next
+	}
+	if d == nil && lim != nil {
+		if tags := lim.Limit(s.Tags); tags != s.Tags {
+			folded := *s // s may point into the caller's batch, which is not ours to change
+			folded.Tags = tags
+			s = &folded
+			key = seriesHash(h, s)
+			head = iv.deltas[key]
+			d = head
+			for d != nil && !d.sameSeries(s) {
+				d = d.next
+			}
+		}
 	}
 	if d == nil {
 		if iv.count >= limit {

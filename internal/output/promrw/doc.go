@@ -54,5 +54,8 @@
 // when the endpoint cannot be reached or refuses it. Stop pushes what is left, then the stale
 // markers when asked.
 //
-// The output tracks at most 10000 series; samples of further series are dropped and counted.
+// Each tag key keeps its first 1000 distinct values as label values; later ones are sent as
+// "(other)" (one warning names the cap), so a script naming queries after a parameter makes a
+// bounded number of series without losing samples. The output tracks at most 10000 series;
+// samples of further series are dropped and counted.
 package promrw

@@ -26,6 +26,10 @@ const (
 	// maxSeries caps the series the output tracks; each costs a few hundred bytes, a trend up
 	// to a few tens of KiB (its TrendSink).
 	maxSeries = 10_000
+	// maxTagValues caps the distinct values of each tag key (query names above all); later
+	// ones are sent as "(other)", so a script that names queries after their parameters
+	// makes a bounded number of series rather than hitting maxSeries and losing new ones.
+	maxTagValues = metrics.MaxDistinctValues
 	// maxSeriesPerRequest cuts a large push into several requests, to stay well below the
 	// request size receivers accept.
 	maxSeriesPerRequest = 5_000
@@ -50,6 +54,7 @@ type Output struct {
 	cur     *interval // the deltas of the interval in progress
 	spare   *interval // the previous one, emptied, for the next swap
 	hasher  maphash.Hash
+	limiter *metrics.TagLimiter // folds tag values past the cap per key into (other)
 	started bool
 	stopped bool
 
@@ -123,6 +128,11 @@ func newOutput(p output.Params) (*Output, error) {
 	}
 	o.ctx, o.cancel = context.WithCancel(context.Background())
 	o.hasher.SetSeed(maphash.MakeSeed())
+	o.limiter = metrics.NewTagLimiter(maxTagValues)
+	o.limiter.OnCap = func(key string, limit int) {
+		o.logger.Warn(fmt.Sprintf("tag %q has more than %d distinct values (or there are more than that many tag keys): further values are sent as %q, so the series stay bounded",
+			key, limit, metrics.Other))
+	}
 	return o, nil
 }
 
@@ -185,7 +195,7 @@ func (o *Output) add(s *metrics.Sample) {
 	if s.Metric == nil || math.IsNaN(s.Value) {
 		return
 	}
-	if !o.cur.add(&o.hasher, s, o.maxSeries) {
+	if !o.cur.add(&o.hasher, s, o.maxSeries, o.limiter) {
 		o.droppedSeries()
 	}
 }
