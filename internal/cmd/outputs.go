@@ -3,6 +3,8 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -148,4 +150,68 @@ func stopOutputs(outs []output.Output) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkOutputPaths refuses, before the script's init code runs, every output file that
+// could not be written at the end: a folder that does not exist or is not writable would
+// otherwise be found only after the whole test, its results lost.
+func (r *testRun) checkOutputPaths() error {
+	var errs []error
+	check := func(what, path string) {
+		if err := checkWritable(path); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", what, err))
+		}
+	}
+	if p := r.cfg.summaryExport; p != "" {
+		check("--summary-export "+p, p)
+	}
+	if p := r.cfg.report; p != "" {
+		check("--report "+p, p)
+	} else if p := r.gs.Env[dashboard.EnvExport]; p != "" {
+		check(dashboard.EnvExport+"="+p, p)
+	}
+	for _, spec := range append(splitEnvList(r.gs.Env["K6_OUT"]), r.cfg.outs...) {
+		name, arg, _ := strings.Cut(spec, "=")
+		path := ""
+		switch name {
+		case "json":
+			path = arg
+		case "csv":
+			if c, err := csvout.ParseConfig(arg, r.gs.Env); err == nil { // a bad one is reported with the outputs
+				path = c.FileName
+			}
+		}
+		if path != "" && path != "-" {
+			check(fmt.Sprintf("--out %s (output %s, file %s)", spec, name, path), path)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w:\n  - %w", options.ErrInvalid, joinLines(errs))
+	}
+	return nil
+}
+
+// checkWritable reports why a file could not be made at path, without touching the file
+// itself: its folder must exist and take a new file, and path must not be a folder.
+func checkWritable(path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder, not a file", path)
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
+	case err != nil:
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	case !st.IsDir():
+		return fmt.Errorf("cannot write %s: %s is not a folder", path, dir)
+	}
+	f, err := os.CreateTemp(dir, ".xk6-neo4j-write-check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: the folder %s does not take new files (%v)", path, dir, errors.Unwrap(err))
+	}
+	f.Close()
+	_ = os.Remove(f.Name())
+	return nil
 }

@@ -49,6 +49,12 @@ type testRun struct {
 	scriptAbort    atomic.Pointer[string] // test.abort()'s reason
 	abortRun       func()
 	engineStart    time.Time
+
+	// initCtx ends when Ctrl-C or SIGTERM comes before the test starts: it interrupts the
+	// init code of the VUs being made (and what their modules started, a connect()).
+	initCtx    context.Context
+	signals    *signalWatch
+	stopSignal func() // ends the signal watch when the run is over
 }
 
 // setThresholds reads options.thresholds and checks them against the metrics the init code
@@ -108,6 +114,7 @@ func (r *testRun) load(consumers ...engine.Output) (*loader.Bundle, int) {
 		return nil, r.fail(ExitRuntimeError, "%v", err)
 	}
 	r.engine = engine.New(1<<16, consumers...)
+	r.engine.SetLogger(r.logger)
 	if r.gs.Modules != nil {
 		r.modules = r.gs.Modules()
 	} else {
@@ -144,10 +151,16 @@ func (r *testRun) startEngine() func() {
 }
 
 func (r *testRun) run(color bool) int {
+	code := r.begin()
+	defer r.stopSignal()
+	if code != ExitOK {
+		return code
+	}
 	bundle, code := r.load()
 	if code != ExitOK {
 		return code
 	}
+	defer r.engine.Close() // last: handleSummary's VU may push until finish returns
 	defer r.closeModules()
 	r.runner.Abort = func(reason string) {
 		r.scriptAbort.CompareAndSwap(nil, &reason)
@@ -163,6 +176,9 @@ func (r *testRun) run(color bool) int {
 	if err != nil {
 		if r.scriptAbort.Load() != nil {
 			return r.fail(ExitScriptAborted, "the script aborted the test in its init code: %s", *r.scriptAbort.Load())
+		}
+		if r.initInterrupted(err) {
+			return r.interruptedInInit()
 		}
 		return r.fail(ExitScriptException, "%v", err)
 	}
@@ -203,6 +219,11 @@ func (r *testRun) run(color bool) int {
 	r.printBanner(bundle.Path, outs)
 	stopEngine := r.startEngine()
 	defer stopEngine()
+	if r.initCtx.Err() != nil { // a signal between the last VU's init and here
+		stopEngine()
+		_ = stopOutputs(outs)
+		return r.interruptedInInit()
+	}
 
 	// graceful ends: start no new iterations; hard ends: interrupt running ones; kill ends
 	// (the second Ctrl-C only): do not even run teardown and handleSummary.
@@ -213,15 +234,45 @@ func (r *testRun) run(color bool) int {
 	defer stopHard()
 	defer stopKill()
 	r.abortRun = func() { stopGraceful(); stopHard() }
-	interrupted := r.watchSignals(stopGraceful, func() { stopHard(); stopKill() })
+	interrupted := r.signalled
 
 	exit := ExitOK
-	setupJSON, err := r.setup(optsVU, hard)
-	if err != nil {
-		if r.scriptAbort.Load() == nil {
-			r.logger.Error(err.Error(), "in", "setup")
+	// What the run did, for the closing line: an interruption is never reported as the
+	// script's exception, and nothing is said to have run that did not.
+	setupInterrupted, teardownInterrupted, teardownSkipped := false, false, false
+	// A Ctrl-C during setup() stops it at once: without its data no iteration can run.
+	setupCtx, stopSetup := context.WithCancel(hard)
+	r.onSignal(func(n int) {
+		if n == 1 {
+			r.logger.Warn("stopping: setup() interrupted, no iterations will run")
 		}
-		exit = ExitScriptException
+		stopGraceful()
+		stopSetup()
+	})
+	setupJSON, err := r.setup(optsVU, setupCtx)
+	setupStopped := setupCtx.Err() != nil
+	stopSetup()
+	r.watchSignals(stopGraceful, func() { stopHard(); stopKill() })
+	// Stopped by a signal, setup() ends as interrupted even if it got to return: what it
+	// returned may be the result of cut-short calls.
+	if setupStopped && interrupted() && r.scriptAbort.Load() == nil && err == nil {
+		err = js.ErrInterrupted
+	}
+	if err != nil {
+		switch {
+		case r.scriptAbort.Load() != nil:
+			exit = ExitScriptException
+		case setupStopped && interrupted():
+			setupInterrupted = true
+		default:
+			r.logger.Error(err.Error(), "in", "setup")
+			exit = ExitScriptException
+		}
+		// The VUs were made: the summary shows them, as after a run.
+		metrics.PushIfNotDone(context.Background(), r.engine.In(), metrics.Samples{
+			{Metric: r.builtin.VUs, Tags: metrics.NewTagSet(r.opts.Tags), Time: time.Now(), Value: 0},
+			{Metric: r.builtin.VUsMax, Tags: metrics.NewTagSet(r.opts.Tags), Time: time.Now(), Value: float64(sched.MaxVUs())},
+		})
 	} else {
 		sched.SetupJSON = setupJSON
 		progressDone := r.startProgress(sched, color)
@@ -240,7 +291,25 @@ func (r *testRun) run(color bool) int {
 		}
 		close(watchDone)
 		progressDone()
-		if err := r.teardown(setupJSON, kill); err != nil {
+		r.runner.FlushExceptionLog()
+		// A Ctrl-C during teardown() stops it at once; after a hard stop it does not start.
+		teardownSkipped = kill.Err() != nil
+		hasTeardown := optsVU.HasExport("teardown")
+		r.onSignal(func(n int) {
+			if n == 1 && hasTeardown {
+				r.logger.Warn("stopping at once: teardown() interrupted")
+			}
+			stopKill()
+		})
+		var err error
+		if !teardownSkipped {
+			err = r.teardown(setupJSON, kill)
+		}
+		switch {
+		case !teardownSkipped && kill.Err() != nil && interrupted():
+			teardownInterrupted = true
+		case err == nil:
+		default:
 			r.logger.Error(err.Error(), "in", "teardown")
 			if exit == ExitOK {
 				exit = ExitScriptException
@@ -256,13 +325,36 @@ func (r *testRun) run(color bool) int {
 		reason = "run stopped early: a threshold with abortOnFail failed"
 		exit = ExitThresholds
 	case interrupted():
-		reason = "run interrupted by a signal: iterations stopped, teardown run, results above are complete up to that point"
+		switch {
+		case setupInterrupted:
+			reason = "run interrupted by a signal during setup(): no iterations ran, teardown() not run"
+		case teardownInterrupted:
+			reason = "run interrupted by a signal: iterations stopped, teardown interrupted; results above are complete up to that point"
+		case teardownSkipped && optsVU.HasExport("teardown"):
+			reason = "run interrupted by a signal: iterations stopped at once, teardown() not run; results above are complete up to that point"
+		case optsVU.HasExport("teardown"):
+			reason = "run interrupted by a signal: iterations stopped, teardown run, results above are complete up to that point"
+		default:
+			reason = "run interrupted by a signal: iterations stopped, results above are complete up to that point"
+		}
 		if exit == ExitOK {
 			exit = ExitExternalAbort
 		}
 	}
 	return r.finish(ending{exit: exit, reason: reason, setupJSON: setupJSON, optsVU: optsVU,
 		summaryVU: kill.Err() == nil, color: color, outs: outs, stopEngine: stopEngine})
+}
+
+// begin is what `run` and `worker` do first. Signals are watched from the very start: a
+// Ctrl-C during a long init (a loop, a connect() to a server that never answers) must stop
+// the run too (stopSignal ends the watch). Output paths are checked before any init code
+// runs, so a typo in a folder name does not cost the whole test.
+func (r *testRun) begin() int {
+	r.startSignals()
+	if err := r.checkOutputPaths(); err != nil {
+		return r.fail(ExitInvalidConfig, "%v", err)
+	}
+	return ExitOK
 }
 
 // apiAddress is where the control API listens: --address, or k6's default when a scenario
@@ -319,6 +411,7 @@ func (r *testRun) finish(e ending) int {
 	}
 	rep := r.report(e.reason, results)
 	data := summary.BuildData(rep, results, e.setupJSON, r.gs.StdoutTTY, !e.color)
+	r.runner.FlushExceptionLog()
 	if r.cfg.summaryExport != "" {
 		b, err := summary.LegacyExport(data)
 		if err == nil {
@@ -384,14 +477,25 @@ func (r *testRun) handleSummary(vu *js.VU, data summary.Data) bool {
 			err = os.WriteFile(k, content, 0o644)
 		}
 		if err != nil {
-			r.logger.Error(fmt.Sprintf("handleSummary(): writing %s: %v", k, err))
+			// As in k6, the exit code stays; the line says what was lost.
+			r.logger.Error(fmt.Sprintf("handleSummary(): could not write %q, that part of the summary is lost: %v", k, err))
 		}
 	}
 	return true
 }
 
+// newVU makes a VU; a Ctrl-C before the test starts interrupts its init code.
 func (r *testRun) newVU(id uint64) (*js.VU, error) {
-	vu, err := r.runner.NewVU(id)
+	ctx := r.initCtx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return r.newVUContext(ctx, id)
+}
+
+// newVUContext makes a VU whose init code ctx interrupts.
+func (r *testRun) newVUContext(ctx context.Context, id uint64) (*js.VU, error) {
+	vu, err := r.runner.NewVUContext(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -479,12 +583,19 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 func (r *testRun) initVUs() (*execution.Scheduler, int) {
 	n := int(r.opts.MaxConcurrentVUs())
 	vus := make([]execution.VU, n)
-	errs := execution.InitEach(context.Background(), n, func(i int) error {
+	ctx := r.initCtx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	errs := execution.InitEach(ctx, n, func(i int) error {
 		vu, err := r.newVU(uint64(i + 1))
 		vus[i] = vu
 		return err
 	})
 	for i, err := range errs {
+		if err != nil && r.initInterrupted(err) {
+			return nil, r.interruptedInInit()
+		}
 		if err != nil {
 			return nil, r.fail(ExitScriptException, "initialising VU %d: %v", i+1, err)
 		}
@@ -498,16 +609,20 @@ func (r *testRun) setup(optsVU *js.VU, hard context.Context) (string, error) {
 	if !optsVU.HasExport("setup") {
 		return "", nil
 	}
-	vu, err := r.newVU(0)
+	vu, err := r.newVUContext(hard, 0)
 	if err != nil {
 		return "", err
 	}
 	if err := vu.Activate(metrics.NewTagSet(r.opts.Tags).With("group", "::setup"), ""); err != nil {
 		return "", err
 	}
-	ctx, cancel := context.WithTimeout(hard, durationOr(r.opts.SetupTimeout, 60*time.Second))
+	limit := durationOr(r.opts.SetupTimeout, 60*time.Second)
+	ctx, cancel := context.WithTimeout(hard, limit)
 	defer cancel()
 	v, err := vu.Call(ctx, "setup")
+	if err != nil && hard.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "", fmt.Errorf("setup() did not finish within setupTimeout (%s)", options.Duration(limit))
+	}
 	if err != nil {
 		return "", fmt.Errorf("setup() failed: %w", err)
 	}
@@ -525,20 +640,25 @@ func (r *testRun) teardown(setupJSON string, hard context.Context) error {
 	if len(r.vus) == 0 || !r.vus[0].HasExport("teardown") {
 		return nil
 	}
-	vu, err := r.newVU(0)
+	vu, err := r.newVUContext(hard, 0)
 	if err != nil {
 		return err
 	}
 	if err := vu.Activate(metrics.NewTagSet(r.opts.Tags).With("group", "::teardown"), setupJSON); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(hard, durationOr(r.opts.TeardownTimeout, 60*time.Second))
+	limit := durationOr(r.opts.TeardownTimeout, 60*time.Second)
+	ctx, cancel := context.WithTimeout(hard, limit)
 	defer cancel()
 	data := sobek.Undefined()
 	if setupJSON != "" {
 		data = vu.Runtime().ToValue(mustUnmarshal(setupJSON))
 	}
-	if _, err := vu.Call(ctx, "teardown", data); err != nil {
+	_, err = vu.Call(ctx, "teardown", data)
+	if err != nil && hard.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("teardown() did not finish within teardownTimeout (%s)", options.Duration(limit))
+	}
+	if err != nil {
 		return fmt.Errorf("teardown() failed: %w", err)
 	}
 	return nil
@@ -579,37 +699,111 @@ func (r *testRun) closeModules() {
 	r.modules = nil
 }
 
-// watchSignals turns the first signal into a graceful stop and the second into a hard one.
-// It returns whether a signal came.
-func (r *testRun) watchSignals(graceful, hard context.CancelFunc) func() bool {
-	var mu sync.Mutex
-	got := 0
-	if r.gs.Signals != nil {
-		go func() {
-			for range r.gs.Signals {
-				mu.Lock()
-				got++
-				n := got
-				mu.Unlock()
-				if n == 1 {
-					r.logger.Warn("stopping: running iterations may finish within gracefulStop; press Ctrl-C again to stop at once")
-					graceful()
-				} else {
-					r.logger.Warn("stopping at once")
-					hard()
-					return
-				}
-			}
-		}()
+// signalWatch turns Ctrl-C and SIGTERM into stops. What a signal does depends on the phase
+// the run is in (onSignal): before the test starts (init) the first ends the run; during
+// setup() and teardown() it stops them at once; during the iterations the first stops
+// gracefully and the second hard.
+type signalWatch struct {
+	mu      sync.Mutex
+	got     int // signals so far
+	inPhase int // signals since the phase began
+	handler func(n int)
+}
+
+// startSignals starts watching the process's signals, in the init phase; it is safe to
+// call more than once.
+func (r *testRun) startSignals() {
+	if r.signals != nil {
+		return
 	}
-	return func() bool { mu.Lock(); defer mu.Unlock(); return got > 0 }
+	ctx, cancel := context.WithCancel(context.Background())
+	r.initCtx = ctx
+	w := &signalWatch{handler: func(n int) {
+		if n == 1 {
+			r.logger.Warn("interrupted during init: stopping before the test starts")
+		}
+		cancel()
+	}}
+	r.signals = w
+	done := make(chan struct{})
+	var once sync.Once
+	r.stopSignal = func() { once.Do(func() { close(done); cancel() }) }
+	if r.gs.Signals == nil {
+		return
+	}
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-r.gs.Signals:
+			}
+			w.mu.Lock()
+			w.got++
+			w.inPhase++
+			n, h := w.inPhase, w.handler
+			w.mu.Unlock()
+			h(n)
+		}
+	}()
+}
+
+// onSignal starts a phase: from now on a signal calls h with its number within the phase.
+// It reports whether any signal came before.
+func (r *testRun) onSignal(h func(n int)) bool {
+	r.startSignals()
+	w := r.signals
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.handler, w.inPhase = h, 0
+	return w.got > 0
+}
+
+// watchSignals starts the iterations' phase: the first signal stops gracefully, the second
+// hard. If a signal came during init, graceful runs at once. It returns whether a signal
+// came at all.
+func (r *testRun) watchSignals(graceful, hard context.CancelFunc) func() bool {
+	early := r.onSignal(func(n int) {
+		if n == 1 {
+			r.logger.Warn("stopping: running iterations may finish within gracefulStop; press Ctrl-C again to stop at once")
+			graceful()
+			return
+		}
+		r.logger.Warn("stopping at once")
+		hard()
+	})
+	if early {
+		graceful()
+	}
+	return r.signalled
+}
+
+// signalled says whether a signal came since the run started.
+func (r *testRun) signalled() bool {
+	if r.signals == nil {
+		return false
+	}
+	r.signals.mu.Lock()
+	defer r.signals.mu.Unlock()
+	return r.signals.got > 0
+}
+
+// initInterrupted says whether err came from a signal stopping the init code.
+func (r *testRun) initInterrupted(err error) bool {
+	return errors.Is(err, js.ErrInterrupted) || (r.initCtx != nil && r.initCtx.Err() != nil)
+}
+
+// interruptedInInit ends a run stopped by a signal before the test started: no summary,
+// since nothing was measured.
+func (r *testRun) interruptedInInit() int {
+	return r.fail(ExitExternalAbort, "interrupted during init: the test did not start")
 }
 
 func (r *testRun) report(reason string, results []engine.ThresholdResult) summary.Report {
 	rep := summary.Report{
 		Metrics: r.engine.Snapshot(r.opts.SummaryTrendStats), Checks: r.engine.Checks(),
 		Queries: r.engine.Queries(), TrendStats: r.opts.SummaryTrendStats,
-		Elapsed: r.engine.Elapsed(), Interrupted: reason,
+		Elapsed: r.engine.Elapsed(), Interrupted: reason, OutputDrops: r.engine.OutputDrops(),
 	}
 	if r.opts.SummaryTimeUnit != nil {
 		rep.TimeUnit = *r.opts.SummaryTimeUnit

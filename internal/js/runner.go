@@ -72,8 +72,20 @@ func NewRunner(b *loader.Bundle, mods map[string]modules.Module, reg *metrics.Re
 // NewVU makes a VU and runs the script's init code in it. id is the VU's number (0 for the
 // VUs that only serve options, setup, teardown or the summary). The VU lives until Discard.
 func (r *Runner) NewVU(id uint64) (*VU, error) {
+	return r.NewVUContext(context.Background(), id)
+}
+
+// NewVUContext is NewVU, stoppable: when ctx ends while the init code runs (Ctrl-C during
+// init), the init code is interrupted and the VU's lifetime ends, which cancels what the
+// modules started under it (a connect() to a server that never answers). It then returns
+// an error that is ErrInterrupted. Once the init code has run, ctx no longer matters.
+func (r *Runner) NewVUContext(ctx context.Context, id uint64) (*VU, error) {
+	if ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
 	rt := sobek.New()
 	rt.SetFieldNameMapper(sobek.UncapFieldNameMapper())
+	rt.SetMaxCallStackSize(MaxCallStackSize)
 	lifetime, discard := context.WithCancel(context.Background())
 	vu := &VU{
 		ID: id, runner: r, rt: rt,
@@ -90,7 +102,18 @@ func (r *Runner) NewVU(id uint64) (*VU, error) {
 		discard()
 		return nil, err
 	}
-	if _, err := vu.runProtected(func() (sobek.Value, error) { return rt.RunProgram(r.program) }); err != nil {
+	stop := context.AfterFunc(ctx, func() {
+		rt.Interrupt(ErrInterrupted)
+		discard()
+	})
+	_, err := vu.runProtected(func() (sobek.Value, error) { return rt.RunProgram(r.program) })
+	if !stop() || ctx.Err() != nil {
+		// Stopped while the init code ran, or just after: whatever the code did then (an
+		// exception from a cancelled connect) is a consequence of the stop, not the script's.
+		vu.Discard()
+		return nil, ErrInterrupted
+	}
+	if err != nil {
 		vu.Discard()
 		return nil, fmt.Errorf("%w: %w", ErrInit, err)
 	}

@@ -218,8 +218,9 @@ func (vu *VU) stringify(v sobek.Value) string {
 	return v.String()
 }
 
-// runProtected runs f and turns a JS exception, an interrupt or a Go panic into an error
-// (with the JS stack), so nothing a script does can crash the process.
+// runProtected runs f and turns a JS exception, a stack overflow, an interrupt or a Go
+// panic into an error (with the script's stack), so nothing a script does can crash the
+// process.
 func (vu *VU) runProtected(f func() (sobek.Value, error)) (v sobek.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -228,18 +229,96 @@ func (vu *VU) runProtected(f func() (sobek.Value, error)) (v sobek.Value, err er
 	}()
 	v, err = f()
 	var ex *sobek.Exception
-	if errors.As(err, &ex) {
-		err = &ScriptError{Msg: ex.Error(), Stack: ex.String()}
+	var so *sobek.StackOverflowError
+	switch {
+	case errors.As(err, &so):
+		// sobek's limit is an uncatchable error; scripts and users know it as the RangeError
+		// every JS engine throws, so it is reported as one, counted like any exception.
+		err = newScriptError("RangeError: Maximum call stack size exceeded", so.Stack())
+	case errors.As(err, &ex):
+		err = newScriptError(ex.Value().String(), ex.Stack())
 	}
 	return v, err
 }
 
+// MaxCallStackSize bounds JS call depth in every VU. Real scripts stay within a few hundred
+// frames; a runaway recursion hits this long before it holds much memory (each frame costs a
+// few hundred bytes, so about 10 MB at the limit instead of growing without bound).
+const MaxCallStackSize = 10000
+
+// maxShownFrames keeps a deep stack (a recursion) from flooding the log.
+const maxShownFrames = 20
+
 // ScriptError is an exception the script threw, with its stack in the script's own lines.
+// Frames of the host's Go functions are left out: they mean nothing to a script's author.
 type ScriptError struct {
-	Msg, Stack string
+	// Msg is the exception's text followed by where the script threw it: "Error: boom at
+	// f (script.js:3:9)".
+	Msg string
+	// Text is the exception's own text; Where the script's innermost frame ("" when none).
+	Text, Where string
+	// Stack is Text and then one line per script frame.
+	Stack string
 }
 
 func (e *ScriptError) Error() string { return e.Stack }
+
+// Line is the exception on one line: the first line of its text and where it was thrown.
+func (e *ScriptError) Line() string {
+	s := e.Text
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if e.Where != "" {
+		s += " at " + e.Where
+	}
+	return s
+}
+
+func newScriptError(text string, frames []sobek.StackFrame) *ScriptError {
+	var lines []string
+	hidden := 0
+	for i := range frames {
+		f := &frames[i]
+		if f.SrcName() == "<native>" {
+			continue
+		}
+		if len(lines) == maxShownFrames {
+			hidden++
+			continue
+		}
+		lines = append(lines, frameText(f))
+	}
+	e := &ScriptError{Text: text, Msg: text}
+	if len(lines) > 0 {
+		e.Where = lines[0]
+		e.Msg += " at " + e.Where
+	}
+	var b strings.Builder
+	b.WriteString(text)
+	for _, l := range lines {
+		b.WriteString("\n\tat ")
+		b.WriteString(l)
+	}
+	if hidden > 0 {
+		fmt.Fprintf(&b, "\n\t... %d more frames", hidden)
+	}
+	e.Stack = b.String()
+	return e
+}
+
+// frameText is "fn (file:line:col)", or "file:line:col" for top-level code.
+func frameText(f *sobek.StackFrame) string {
+	p := f.Position()
+	loc := fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
+	if p.Filename == "" {
+		loc = fmt.Sprintf("%s:%d:%d", f.SrcName(), p.Line, p.Column)
+	}
+	if n := f.FuncName(); n != "" && n != "<anonymous>" {
+		return n + " (" + loc + ")"
+	}
+	return loc
+}
 
 // ErrInterrupted is returned when a run is stopped hard while the script runs.
 var ErrInterrupted = execution.ErrInterrupted

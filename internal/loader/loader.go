@@ -25,6 +25,9 @@ type Bundle struct {
 // ErrScript wraps every problem found in the user's script.
 var ErrScript = errors.New("script error")
 
+// ErrEmpty is a script with no code at all (empty, or only comments); it is an ErrScript.
+var ErrEmpty = fmt.Errorf("%w", ErrScript)
+
 var remoteImport = regexp.MustCompile(`^(https?|file)://`)
 
 // Load bundles the script at path.
@@ -59,7 +62,11 @@ func Load(path string) (*Bundle, error) {
 	}
 	for _, f := range res.OutputFiles {
 		if strings.HasSuffix(f.Path, ".js") {
-			return &Bundle{Path: abs, Dir: dir, Code: string(f.Contents)}, nil
+			code := string(f.Contents)
+			if isEmpty(code) {
+				return nil, fmt.Errorf("%w: %s: the script is empty: it must export a default function (export default function () { ... })", ErrEmpty, path)
+			}
+			return &Bundle{Path: abs, Dir: dir, Code: code}, nil
 		}
 	}
 	return nil, fmt.Errorf("%w: bundling %s produced no code", ErrScript, path)
@@ -95,4 +102,17 @@ func formatMessages(msgs []api.Message) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "\n")
+}
+
+// isEmpty says whether bundled code holds nothing but esbuild's source map comment: the
+// script had no statement. Its source map would have no mappings, which the runtime
+// reports in terms no user should have to decode.
+func isEmpty(code string) bool {
+	for _, line := range strings.Split(code, "\n") {
+		line = strings.TrimSpace(line)
+		if line != "" && !strings.HasPrefix(line, "//# sourceMappingURL=") && line != `"use strict";` {
+			return false
+		}
+	}
+	return true
 }

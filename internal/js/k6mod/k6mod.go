@@ -117,9 +117,13 @@ func (mi *instance) sleep(secs float64) {
 	}
 	t := time.NewTimer(time.Duration(secs * float64(time.Second)))
 	defer t.Stop()
+	ctx := mi.vu.Context()
 	select {
 	case <-t.C:
-	case <-mi.vu.Context().Done():
+	case <-ctx.Done():
+		// The call is being stopped (Ctrl-C, a timeout): interrupt the script here, so that
+		// not one more statement after the sleep runs before the host's interrupt lands.
+		mi.vu.Runtime().Interrupt(ctx.Err())
 	}
 }
 
