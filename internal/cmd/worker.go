@@ -132,6 +132,11 @@ func workerCommand(gs *GlobalState, args []string) int {
 // and how many of each class run; every query goes to the master as a request and into
 // this process's own summary.
 func (r *testRun) work(wc *workerConfig, color bool) int {
+	code := r.begin()
+	defer r.stopSignal()
+	if code != ExitOK {
+		return code
+	}
 	stats := locust.NewStats(nil)
 	stats.SetWarn(func(msg string) { r.logger.Warn(msg) })
 	consumer := &locust.SampleConsumer{Stats: stats}
@@ -146,6 +151,9 @@ func (r *testRun) work(wc *workerConfig, color bool) int {
 
 	optsVU, err := r.newVU(0)
 	if err != nil {
+		if r.initInterrupted(err) {
+			return r.interruptedInInit()
+		}
 		return r.fail(ExitScriptException, "%v", err)
 	}
 	if code := r.resolveWorkerOptions(); code != ExitOK {
@@ -220,7 +228,10 @@ func (r *testRun) work(wc *workerConfig, color bool) int {
 		TestStop: func(context.Context) {
 			var err error
 			r.scratchVUs(func() { err = r.teardown(setupJSON, hard) })
-			if err != nil {
+			switch {
+			case err != nil && hard.Err() != nil:
+				r.logger.Warn("teardown() interrupted")
+			case err != nil:
 				r.logger.Error(err.Error(), "in", "teardown")
 			}
 		},

@@ -1,11 +1,13 @@
 package cmd
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -120,4 +122,36 @@ func TestWorkerCommand(t *testing.T) {
 			t.Fatalf("exit %d\nstderr:\n%s", r.code, r.stderr)
 		}
 	})
+}
+
+// A worker stuck in its init code stops at the first Ctrl-C, as `run` does: exit 105 with
+// a clear line, and an output path that cannot be written is refused before init runs.
+func TestWorkerInitIsInterruptedAndOutputPathsChecked(t *testing.T) {
+	script := writeScript(t, "for (;;) {}\nexport default function () {}\n")
+	sig := make(chan os.Signal, 1)
+	time.AfterFunc(700*time.Millisecond, func() { sig <- syscall.SIGINT })
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	start := time.Now()
+	go func() {
+		done <- Main(&GlobalState{Args: []string{"xk6-neo4j", "worker", "-q", "--master", closedPort(t), script},
+			Env: map[string]string{}, Stdout: &out, Stderr: &errb, Signals: sig})
+	}()
+	select {
+	case code := <-done:
+		if code != ExitExternalAbort || !strings.Contains(errb.String(), "interrupted during init") {
+			t.Fatalf("exit %d, want %d\n%s", code, ExitExternalAbort, errb.String())
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Fatalf("stopped %s after the start, the signal came at 0.7s", took)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the worker ignored Ctrl-C during init")
+	}
+
+	r := runArgs(t, nil, "worker", "-q", "--summary-export", filepath.Join(t.TempDir(), "no", "such", "dir", "s.json"),
+		"--master", closedPort(t), writeScript(t, "export default function () {}\n"))
+	if r.code != ExitInvalidConfig || !strings.Contains(r.stderr, "--summary-export") {
+		t.Fatalf("exit %d, want %d naming --summary-export\n%s", r.code, ExitInvalidConfig, r.stderr)
+	}
 }
