@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
 // Handler is a slog.Handler writing k6-style lines.
@@ -48,7 +50,7 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		lvl = col + lvl + "\x1b[0m"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s[%04d] %s", lvl, int(time.Since(h.start).Seconds()), r.Message)
+	fmt.Fprintf(&b, "%s[%04d] %s", lvl, int(time.Since(h.start).Seconds()), safeMessage(r.Message))
 	for _, a := range h.attrs {
 		writeAttr(&b, a)
 	}
@@ -61,6 +63,29 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	defer h.mu.Unlock()
 	_, err := io.WriteString(h.w, b.String())
 	return err
+}
+
+// safeMessage keeps a message's lines (an exception's stack has several) but escapes every
+// control character within them (a NUL or an escape sequence from a script would corrupt the
+// terminal), and indents a continuation line that starts without white space, so no text a
+// script throws can pass for a log entry of its own.
+func safeMessage(m string) string {
+	if !strings.ContainsFunc(m, func(r rune) bool { return r == utf8.RuneError || !unicode.IsPrint(r) && r != '\t' }) {
+		return m
+	}
+	lines := strings.Split(m, "\n")
+	for i, l := range lines {
+		parts := strings.Split(l, "\t") // tabs indent a stack's frames: keep them
+		for j, p := range parts {
+			parts[j] = metrics.EscapeControl(p)
+		}
+		l = strings.Join(parts, "\t")
+		if i > 0 && l != "" && l[0] != ' ' && l[0] != '\t' {
+			l = "  " + l
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
 }
 
 // writeAttr appends "  key=value". The value is resolved first, so a type that redacts

@@ -334,3 +334,22 @@ func TestConcurrentLogging(t *testing.T) {
 		}
 	}
 }
+
+// A script's exception text reaches the log: its control characters are shown as escapes,
+// its stack keeps its lines, and no line of it can pass for a log entry of its own.
+func TestMessageControlCharactersAreEscaped(t *testing.T) {
+	var b bytes.Buffer
+	New(&b, slog.LevelInfo, false).Error("Error: a\x00b\x1b[31mred\nINFO[0001] forged\n\tat default (script.js:3:9)")
+	got := b.String()
+	if strings.ContainsAny(got, "\x00\x1b") {
+		t.Fatalf("raw control characters in %q", got)
+	}
+	for _, want := range []string{`a\x00b\x1b[31mred`, "\n  INFO[0001] forged\n", "\n\tat default (script.js:3:9)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in %q", want, got)
+		}
+	}
+	if n := strings.Count(got, "\nINFO["); n != 0 {
+		t.Errorf("a forged entry starts a line: %q", got)
+	}
+}
