@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
@@ -143,13 +145,36 @@ func startOutputs(outs []output.Output) error {
 }
 
 func stopOutputs(outs []output.Output) error {
-	var errs []error
-	for _, o := range outs {
-		if err := o.Stop(); err != nil {
-			errs = append(errs, fmt.Errorf("output %s: %w", o.Description(), err))
-		}
+	return stopOutputsWithin(outs, outputStopLimit)
+}
+
+// outputStopLimit bounds how long the outputs may take to flush and close at the end: a
+// file on a disk (or a pipe) that no longer takes writes must not keep the summary, and the
+// exit, waiting for ever.
+const outputStopLimit = 15 * time.Second
+
+// stopOutputsWithin stops every output at once and waits at most limit for them; one that
+// has not finished by then is named in the error and left behind.
+func stopOutputsWithin(outs []output.Output, limit time.Duration) error {
+	errs := make([]error, len(outs))
+	var wg sync.WaitGroup
+	for i, o := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := o.Stop(); err != nil {
+				errs[i] = fmt.Errorf("output %s: %w", o.Description(), err)
+			}
+		}()
 	}
-	return errors.Join(errs...)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return errors.Join(errs...)
+	case <-time.After(limit):
+		return fmt.Errorf("outputs did not finish within %s (a disk or endpoint that no longer takes data): what they had not written is lost", limit)
+	}
 }
 
 // checkOutputPaths refuses, before the script's init code runs, every output file that

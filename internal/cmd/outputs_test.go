@@ -8,9 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
+	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
 // The JSON and CSV files hold every sample the run produced: their counts equal the
@@ -137,3 +141,37 @@ export default function () { check(__ITER, { 'report-check-name': (i) => i % 2 =
 		}
 	}
 }
+
+// stuckOutput never finishes stopping, as a file on a dead disk or a pipe nobody reads.
+type stuckOutput struct{ block chan struct{} }
+
+func (o stuckOutput) Description() string                  { return "stuck" }
+func (o stuckOutput) Start() error                         { return nil }
+func (o stuckOutput) AddSamples([]metrics.SampleContainer) {}
+func (o stuckOutput) Stop() error                          { <-o.block; return nil }
+
+// The end of a run never waits for ever on an output that cannot finish: the others are
+// stopped all the same and the stuck one is reported.
+func TestStopOutputsIsBounded(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	free := &countingStop{}
+	start := time.Now()
+	err := stopOutputsWithin([]output.Output{stuckOutput{block}, free}, 300*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "did not finish within 300ms") {
+		t.Fatalf("err = %v, want the limit named", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("took %s", took)
+	}
+	if !free.stopped.Load() {
+		t.Fatal("the output that could stop was not stopped")
+	}
+}
+
+type countingStop struct{ stopped atomic.Bool }
+
+func (o *countingStop) Description() string                  { return "free" }
+func (o *countingStop) Start() error                         { return nil }
+func (o *countingStop) AddSamples([]metrics.SampleContainer) {}
+func (o *countingStop) Stop() error                          { o.stopped.Store(true); return nil }
