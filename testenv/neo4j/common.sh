@@ -24,6 +24,12 @@ init_port() {
     mkdir -p "$RUN_DIR"
 }
 
+# NEO4J_KEEP_DATA=1: start reuses the port's store and stop leaves it in place.
+init_keep_data() {
+    KEEP_DATA=${NEO4J_KEEP_DATA:-0}
+    [[ $KEEP_DATA == 0 || $KEEP_DATA == 1 ]] || die "NEO4J_KEEP_DATA must be 0 or 1, got '$KEEP_DATA'"
+}
+
 # Serialise start/stop on one port (parallel CI jobs, a start racing a stop).
 lock_port() {
     exec 8>"$NEO4J_TESTENV_DIR/.run/$NEO4J_PORT.lock"

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -26,10 +27,23 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.config.Setting;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import org.neo4j.kernel.impl.security.User;
+import org.neo4j.logging.NullLogProvider;
+import org.neo4j.memory.EmptyMemoryTracker;
+import org.neo4j.server.security.SecureHasher;
+import org.neo4j.server.security.SystemGraphCredential;
+import org.neo4j.server.security.auth.CommunitySecurityModule;
+import org.neo4j.server.security.auth.FileUserRepository;
 
 /**
  * Starts an embedded Neo4j DBMS with Bolt on 127.0.0.1:PORT for the load tests, sets the
  * passwords of the test users, then writes a ready file and waits for SIGTERM.
+ *
+ * <p>On a fresh store the password of neo4j is in place before the DBMS starts (the initial
+ * user file that {@code neo4j-admin dbms set-initial-password} writes), so Bolt never accepts
+ * a login while neo4j still has its default, change-required password. A kept store (./start
+ * with NEO4J_KEEP_DATA=1) already has its users and passwords.
  *
  * <p>Non-secret options come as arguments (they show up in ps, which ./stop uses to recognise
  * the process); passwords only come from the environment (NEO4J_PASSWORD, NEO4J_PASSWORD2,
@@ -79,6 +93,13 @@ public final class Launcher {
         String pw1 = requireEnv("NEO4J_PASSWORD");
         String pw2 = envOr("NEO4J_PASSWORD2", pw1);
         String pw3 = envOr("NEO4J_PASSWORD3", pw1);
+
+        // A store that was kept (a restart after a crash or ./stop with NEO4J_KEEP_DATA=1)
+        // already has a system database with its users; only a fresh one needs the file.
+        boolean fresh = !Files.exists(home.resolve("data").resolve("databases").resolve("system"));
+        if (fresh) {
+            writeInitialPassword(home, pw1);
+        }
 
         SocketAddress bolt = new SocketAddress(HOST, port);
         DatabaseManagementServiceBuilder b = new DatabaseManagementServiceBuilder(home)
@@ -148,15 +169,28 @@ public final class Launcher {
         }, "neo4j-shutdown"));
 
         GraphDatabaseService system = dbms.database("system");
-        // The store is fresh on every start, so neo4j still has its initial password here.
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", pw1));
-        system.executeTransactionally(
-                "CREATE USER loadtest2 IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED",
-                Map.of("pw", pw2));
-        system.executeTransactionally(
-                "CREATE USER loadtest3 IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED",
-                Map.of("pw", pw3));
+        if (fresh) {
+            // The initial user file must have taken: neo4j with a usable password from the
+            // first login on. Fail the start loudly rather than serve a locked account.
+            boolean changeRequired = system.executeTransactionally(
+                    "SHOW USERS YIELD user, passwordChangeRequired WHERE user = 'neo4j' "
+                            + "RETURN passwordChangeRequired AS r",
+                    Map.of(), r -> r.hasNext() && Boolean.TRUE.equals(r.next().get("r")));
+            if (changeRequired) {
+                throw new IllegalStateException("neo4j still has its initial password: the initial user file was not read");
+            }
+        } else {
+            // Kept store: its passwords may come from another NEO4J_PASSWORD.
+            setPassword(system, "neo4j", pw1);
+        }
+        for (String[] u : new String[][] {{"loadtest2", pw2}, {"loadtest3", pw3}}) {
+            system.executeTransactionally(
+                    "CREATE USER " + u[0] + " IF NOT EXISTS SET PASSWORD $pw CHANGE NOT REQUIRED",
+                    Map.of("pw", u[1]));
+            if (!fresh) {
+                setPassword(system, u[0], u[1]);
+            }
+        }
 
         GraphDatabaseService neo4j = dbms.database("neo4j");
         if (!neo4j.isAvailable(Duration.ofSeconds(60).toMillis())) {
@@ -180,6 +214,42 @@ public final class Launcher {
         System.out.flush();
 
         stopped.await(); // until SIGTERM runs the shutdown hook
+    }
+
+    /**
+     * Writes the initial user file (data/dbms/auth.ini) with neo4j's password, as
+     * {@code neo4j-admin dbms set-initial-password} does: the DBMS reads it when it makes the
+     * system database, so neo4j never exists with the default password.
+     */
+    private static void writeInitialPassword(Path home, String password) throws Exception {
+        Config cfg = Config.newBuilder().set(GraphDatabaseSettings.neo4j_home, home).build();
+        Path file = CommunitySecurityModule.getInitialUserRepositoryFile(cfg);
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        FileUserRepository repo = new FileUserRepository(new DefaultFileSystemAbstraction(), file,
+                NullLogProvider.getInstance(), EmptyMemoryTracker.INSTANCE);
+        repo.start();
+        try {
+            byte[] pw = password.getBytes(StandardCharsets.UTF_8);
+            repo.create(new User("neo4j", null,
+                    SystemGraphCredential.createCredentialForPassword(pw, new SecureHasher()), false, false));
+        } finally {
+            repo.shutdown();
+        }
+    }
+
+    /** Sets a user's password on a kept store; the same password again is not an error. */
+    private static void setPassword(GraphDatabaseService system, String user, String pw) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER " + user + " SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", pw));
+        } catch (RuntimeException e) {
+            // Neo4j refuses to set the password a user already has; that is the usual case.
+            String m = String.valueOf(e.getMessage());
+            if (!m.contains("cannot be the same")) {
+                throw e;
+            }
+        }
     }
 
     /** Bolt is bound once build() returns; this only confirms it accepts TCP. */
