@@ -1,11 +1,15 @@
 # The project's commands. `make demo` and `make test` are the two the README starts with.
-.PHONY: demo test check build stop bench
+.PHONY: demo test check build stop bench faults
 
 demo:
 	scripts/demo
 
 test:
 	scripts/test
+
+# The fault and bad-input suite alone: it builds the binary and starts its own Neo4j on 7699.
+faults:
+	go test -count=1 -timeout 15m ./internal/faults/
 
 build:
 	go build -o bin/xk6-neo4j ./cmd/xk6-neo4j
@@ -18,6 +22,7 @@ check:
 stop:
 	NEO4J_PORT=7687 testenv/neo4j/stop
 	NEO4J_PORT=7688 testenv/neo4j/stop
+	NEO4J_PORT=7699 testenv/neo4j/stop  # the fault suite's, if a test run died before stopping it
 
 bench:
 	bench/compare

@@ -13,9 +13,11 @@ export const options = {
       maxVUs: 50,
     },
   },
+  // Margins for a loaded CI machine (2 cores, -race): a few iterations dropped or late
+  // there are the machine, not the tool; 1% dropped or a 0.5 s p(99) would be a finding.
   thresholds: {
-    dropped_iterations: ['count==0'],
-    iteration_start_delay: ['p(99)<100'],
+    dropped_iterations: ['count<20'],
+    iteration_start_delay: ['p(99)<500'],
   },
 };
 
