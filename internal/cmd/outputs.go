@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
@@ -151,17 +152,19 @@ func stopOutputs(outs []output.Output) error {
 // outputStopLimit bounds how long the outputs may take to flush and close at the end: a
 // file on a disk (or a pipe) that no longer takes writes must not keep the summary, and the
 // exit, waiting for ever.
-const outputStopLimit = 15 * time.Second
+const outputStopLimit = 7 * time.Second
 
 // stopOutputsWithin stops every output at once and waits at most limit for them; one that
 // has not finished by then is named in the error and left behind.
 func stopOutputsWithin(outs []output.Output, limit time.Duration) error {
 	errs := make([]error, len(outs))
+	stopped := make([]atomic.Bool, len(outs))
 	var wg sync.WaitGroup
 	for i, o := range outs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer stopped[i].Store(true)
 			if err := o.Stop(); err != nil {
 				errs[i] = fmt.Errorf("output %s: %w", o.Description(), err)
 			}
@@ -173,7 +176,13 @@ func stopOutputsWithin(outs []output.Output, limit time.Duration) error {
 	case <-done:
 		return errors.Join(errs...)
 	case <-time.After(limit):
-		return fmt.Errorf("outputs did not finish within %s (a disk or endpoint that no longer takes data): what they had not written is lost", limit)
+		var stuck []string
+		for i, o := range outs {
+			if !stopped[i].Load() {
+				stuck = append(stuck, o.Description())
+			}
+		}
+		return fmt.Errorf("output %s did not finish within %s (a disk, pipe or endpoint that takes no more data): the samples it had not written are dropped (counted in the summary)", strings.Join(stuck, ", "), limit)
 	}
 }
 

@@ -158,7 +158,7 @@ func TestStopOutputsIsBounded(t *testing.T) {
 	free := &countingStop{}
 	start := time.Now()
 	err := stopOutputsWithin([]output.Output{stuckOutput{block}, free}, 300*time.Millisecond)
-	if err == nil || !strings.Contains(err.Error(), "did not finish within 300ms") {
+	if err == nil || !strings.Contains(err.Error(), "did not finish within 300ms") || !strings.Contains(err.Error(), "stuck") {
 		t.Fatalf("err = %v, want the limit named", err)
 	}
 	if took := time.Since(start); took > 5*time.Second {

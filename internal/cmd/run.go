@@ -398,8 +398,12 @@ func (r *testRun) finish(e ending) int {
 	}
 	r.discardVUs()
 	r.closeModules()
+	// The outputs get outputStopLimit in all to take and write what is left: the engine's
+	// hand-over and their own flush share it.
+	deadline := time.Now().Add(outputStopLimit)
+	r.engine.OutputStopTimeout = outputStopLimit
 	e.stopEngine()
-	if err := stopOutputs(e.outs); err != nil {
+	if err := stopOutputsWithin(e.outs, max(time.Until(deadline), time.Second)); err != nil {
 		r.logger.Error(err.Error())
 	}
 	exit := e.exit

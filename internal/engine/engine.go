@@ -37,6 +37,7 @@ type Engine struct {
 	stop      chan struct{} // closed by Stop; the input channel is never closed (see Stop)
 	done      chan struct{} // closed when everything pushed before Stop is ingested and handed on
 	stopOnce  sync.Once
+	ranFor    atomic.Int64 // the run's duration, set by Stop
 	started   atomic.Bool
 	closed    chan struct{} // closed by Close: ends the goroutine that drops late samples
 	closeOnce sync.Once
@@ -130,7 +131,10 @@ func (e *Engine) Stop() {
 	if !e.started.Load() {
 		return
 	}
-	e.stopOnce.Do(func() { close(e.stop) })
+	e.stopOnce.Do(func() {
+		e.ranFor.Store(int64(time.Since(e.start)))
+		close(e.stop)
+	})
 	<-e.done
 }
 
@@ -145,8 +149,14 @@ func (e *Engine) Close() {
 // LateSamples is how many samples were pushed after Stop and dropped.
 func (e *Engine) LateSamples() uint64 { return e.late.Load() }
 
-// Elapsed is the run's duration so far.
-func (e *Engine) Elapsed() time.Duration { return time.Since(e.start) }
+// Elapsed is the run's duration so far; from Stop on, the duration up to Stop, so the
+// summary's per-second rates do not count the time the outputs took to finish.
+func (e *Engine) Elapsed() time.Duration {
+	if d := e.ranFor.Load(); d > 0 {
+		return time.Duration(d)
+	}
+	return time.Since(e.start)
+}
 
 // drainEvery is how often the engine collects what VUs pushed. Polling on a timer, rather
 // than receiving each container as it comes, means a VU's push never has to wake the

@@ -324,3 +324,18 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	}
 	engine.New(1).Close() // never started: nothing to wait for
 }
+
+// The run's duration ends at Stop: per-second rates in the summary must not count the time
+// the outputs take to finish afterwards.
+func TestElapsedEndsAtStop(t *testing.T) {
+	e := engine.New(16)
+	e.Start()
+	time.Sleep(20 * time.Millisecond)
+	e.Stop()
+	defer e.Close()
+	el := e.Elapsed()
+	time.Sleep(50 * time.Millisecond)
+	if got := e.Elapsed(); got != el || el < 20*time.Millisecond {
+		t.Fatalf("Elapsed %s at Stop, %s later: want it to stay", el, got)
+	}
+}

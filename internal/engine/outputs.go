@@ -147,6 +147,11 @@ func (e *Engine) OutputDrops() []OutputDrop {
 		case interface{ Dropped() uint64 }:
 			n += o.Dropped()
 		}
+		// Samples an output took but had not written when it was given up on (a file on a
+		// disk or pipe that took no more data) are lost too.
+		if p, ok := q.out.(interface{ Pending() int64 }); ok {
+			n += uint64(max(p.Pending(), 0))
+		}
 		if n > 0 {
 			out = append(out, OutputDrop{Output: q.name, Samples: n})
 		}

@@ -97,6 +97,7 @@ type Writer struct {
 	stopErr  error
 
 	dropped    atomic.Int64 // samples dropped because the queue stayed full
+	pending    atomic.Int64 // samples queued and not yet written
 	dropWarned atomic.Bool
 
 	// Owned by the writer goroutine; werr is read by Stop after done is closed.
@@ -176,10 +177,13 @@ func (w *Writer) AddSamples(batch []metrics.SampleContainer) {
 		return
 	}
 	b := slices.Clone(batch)
+	n := samplesIn(b)
+	w.pending.Add(n) // before the hand-over: the writer subtracts as soon as it has the batch
 	select {
 	case w.queue <- b:
 		return
 	case <-w.done: // Stop has run: nothing more can be written
+		w.pending.Add(-n)
 		return
 	default:
 	}
@@ -188,9 +192,27 @@ func (w *Writer) AddSamples(batch []metrics.SampleContainer) {
 	select {
 	case w.queue <- b:
 	case <-w.done:
+		w.pending.Add(-n)
 	case <-t.C:
+		w.pending.Add(-n)
 		w.drop(b)
 	}
+}
+
+// Pending is how many samples were handed to the writer and are not written yet: after a
+// Stop that did not finish (a disk or pipe that takes no more data), the ones lost.
+func (w *Writer) Pending() int64 { return w.pending.Load() }
+
+func samplesIn(b []metrics.SampleContainer) int64 {
+	n := 0
+	for _, c := range b {
+		if _, one := c.(metrics.Sample); one { // GetSamples would allocate a one-element slice
+			n++
+			continue
+		}
+		n += len(c.GetSamples())
+	}
+	return int64(n)
 }
 
 // Dropped is how many samples were dropped because the writer fell behind; the engine adds
@@ -198,11 +220,7 @@ func (w *Writer) AddSamples(batch []metrics.SampleContainer) {
 func (w *Writer) Dropped() int64 { return w.dropped.Load() }
 
 func (w *Writer) drop(b []metrics.SampleContainer) {
-	n := 0
-	for _, c := range b {
-		n += len(c.GetSamples())
-	}
-	w.dropped.Add(int64(n))
+	w.dropped.Add(samplesIn(b))
 	if w.dropWarned.CompareAndSwap(false, true) {
 		w.logger.Warn("the writer is falling behind; dropping samples (the total is reported at the end)",
 			"file", w.Description(), "waited", w.addTimeout)
@@ -265,6 +283,7 @@ func (w *Writer) run(d *dest) {
 // write encodes a batch sample by sample into the buffered writer. After the first error it
 // only drains, so AddSamples never waits on a broken destination.
 func (w *Writer) write(d *dest, batch []metrics.SampleContainer) {
+	defer w.pending.Add(-samplesIn(batch))
 	if w.werr != nil {
 		return
 	}

@@ -475,3 +475,46 @@ func TestAddSamplesNeverBlocksLongOnAStalledWriter(t *testing.T) {
 		t.Fatalf("the first drop was not warned about once; logs:\n%s", logs.String())
 	}
 }
+
+// blockedWriter takes no data until released, as a pipe nobody reads.
+type blockedWriter struct{ release chan struct{} }
+
+func (w blockedWriter) Write(p []byte) (int, error) { <-w.release; return len(p), nil }
+
+// Samples handed to a writer whose destination takes no more data are Pending: what the
+// run reports as dropped when it gives up on the output. Written ones are not.
+func TestPendingCountsWhatIsNotWritten(t *testing.T) {
+	f := newFixture(t)
+	var out bytes.Buffer
+	w := start(t, Config{Path: "-", Stdout: &out})
+	for _, b := range f.Batches(0, 50) {
+		w.AddSamples(b)
+	}
+	if err := w.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.Pending(); n != 0 {
+		t.Fatalf("Pending after a complete Stop = %d, want 0", n)
+	}
+
+	bw := blockedWriter{make(chan struct{})}
+	defer close(bw.release)
+	w = start(t, Config{Path: "-", Stdout: bw})
+	total := 0
+	for _, b := range f.Batches(0, 5000) { // more than the 64 KiB buffer holds: the writer blocks
+		w.AddSamples(b)
+		for _, c := range b {
+			total += len(c.GetSamples())
+		}
+	}
+	stopped := make(chan struct{})
+	go func() { _ = w.Stop(); close(stopped) }()
+	select {
+	case <-stopped:
+		t.Fatal("Stop returned although the destination took nothing")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if p, d := w.Pending(), w.Dropped(); p <= 0 || p+d > int64(total) {
+		t.Fatalf("Pending %d, Dropped %d of %d samples: want the unwritten ones pending", p, d, total)
+	}
+}
