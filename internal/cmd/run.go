@@ -201,10 +201,8 @@ func (r *testRun) run(color bool) int {
 		}
 		return st
 	}
-	outs, code := r.openOutputs()
-	if code != ExitOK {
-		return code
-	}
+	// The control API first: an --address that cannot be bound ends the run before any
+	// output file is made.
 	if addr := r.apiAddress(); addr != "" {
 		stopAPI, err := r.startAPI(addr, sched)
 		switch {
@@ -215,6 +213,10 @@ func (r *testRun) run(color bool) int {
 		default:
 			defer stopAPI()
 		}
+	}
+	outs, code := r.openOutputs()
+	if code != ExitOK {
+		return code
 	}
 	r.printBanner(bundle.Path, outs)
 	stopEngine := r.startEngine()
