@@ -7,6 +7,7 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6mod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/metricsmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/summarymod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/timersmod"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
@@ -21,5 +22,6 @@ func ModuleTable() map[string]modules.Module {
 		"k6/x/neo4j":   neo4j.New(),
 		// k6's summary library (https://jslib.k6.io/k6-summary/...), built in.
 		summarymod.ImportPath: summarymod.New(),
+		timersmod.ImportPath:  timersmod.New(),
 	}
 }

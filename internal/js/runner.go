@@ -17,6 +17,7 @@ import (
 	"github.com/grafana/sobek/parser"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/builtin"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/eventloop"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/loader"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
@@ -91,6 +92,7 @@ func (r *Runner) NewVUContext(ctx context.Context, id uint64) (*VU, error) {
 		ID: id, runner: r, rt: rt,
 		lifetime: lifetime, discard: discard, ctx: lifetime,
 		instances: make(map[string]*sobek.Object),
+		loop:      eventloop.New(rt),
 	}
 	vu.initEnv = &modules.InitEnvironment{
 		Registry:  r.Registry,
@@ -106,7 +108,13 @@ func (r *Runner) NewVUContext(ctx context.Context, id uint64) (*VU, error) {
 		rt.Interrupt(ErrInterrupted)
 		discard()
 	})
-	_, err := vu.runProtected(func() (sobek.Value, error) { return rt.RunProgram(r.program) })
+	_, err := vu.runProtected(func() (sobek.Value, error) {
+		if _, err := rt.RunProgram(r.program); err != nil {
+			return nil, err
+		}
+		// Timers and promises of the init code run before init is over, as in k6.
+		return vu.loop.Await(ctx, sobek.Undefined())
+	})
 	if !stop() || ctx.Err() != nil {
 		// Stopped while the init code ran, or just after: whatever the code did then (an
 		// exception from a cancelled connect) is a consequence of the stop, not the script's.

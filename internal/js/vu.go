@@ -13,6 +13,8 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/eventloop"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/timersmod"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
@@ -22,6 +24,7 @@ type VU struct {
 	ID     uint64
 	runner *Runner
 	rt     *sobek.Runtime
+	loop   *eventloop.Loop
 
 	lifetime context.Context
 	discard  context.CancelFunc
@@ -90,6 +93,9 @@ func (vu *VU) Lifetime() context.Context { return vu.lifetime }
 // Runtime implements modules.VU.
 func (vu *VU) Runtime() *sobek.Runtime { return vu.rt }
 
+// EventLoop is the VU's event loop (timers, promises); modules that queue work use it.
+func (vu *VU) EventLoop() *eventloop.Loop { return vu.loop }
+
 // InitEnv implements modules.VU.
 func (vu *VU) InitEnv() *modules.InitEnvironment { return vu.initEnv }
 
@@ -137,6 +143,12 @@ func (vu *VU) setGlobals() error {
 		"module": module, "exports": exports, "require": vu.require, "open": vu.open,
 		"__ENV": env, "__VU": vu.ID, "__ITER": 0, "console": vu.console(),
 	} {
+		if err := g.Set(name, val); err != nil {
+			return fmt.Errorf("setting the global %s: %w", name, err)
+		}
+	}
+	// The timers are globals in k6 too, besides being importable from k6/timers.
+	for name, val := range timersmod.Functions(rt, vu.loop) {
 		if err := g.Set(name, val); err != nil {
 			return fmt.Errorf("setting the global %s: %w", name, err)
 		}
@@ -228,17 +240,83 @@ func (vu *VU) runProtected(f func() (sobek.Value, error)) (v sobek.Value, err er
 		}
 	}()
 	v, err = f()
+	if err != nil {
+		// Apart, since the targets of errors.As escape: a call that succeeds allocates none.
+		err = scriptErrorOf(err)
+	}
+	return v, err
+}
+
+// scriptErrorOf turns the errors of running script code into a ScriptError.
+func scriptErrorOf(err error) error {
 	var ex *sobek.Exception
 	var so *sobek.StackOverflowError
+	var ur *eventloop.UnhandledRejection
 	switch {
 	case errors.As(err, &so):
 		// sobek's limit is an uncatchable error; scripts and users know it as the RangeError
 		// every JS engine throws, so it is reported as one, counted like any exception.
-		err = newScriptError("RangeError: Maximum call stack size exceeded", so.Stack())
+		return newScriptError("RangeError: Maximum call stack size exceeded", so.Stack())
 	case errors.As(err, &ex):
-		err = newScriptError(ex.Value().String(), ex.Stack())
+		return newScriptError(ex.Value().String(), ex.Stack())
+	case errors.As(err, &ur):
+		return rejectionError(ur)
 	}
-	return v, err
+	return err
+}
+
+// rejectionError is an unhandled rejection as k6 logs it ("Uncaught (in promise) Error: x"),
+// with the script frames of the rejected error's stack when it is an Error.
+func rejectionError(ur *eventloop.UnhandledRejection) *ScriptError {
+	var lines []string
+	hidden := 0
+	func() {
+		// A script's own "stack" getter may throw: the error is then shown without frames.
+		defer func() { _ = recover() }()
+		lines, hidden = rejectionFrames(ur.Reason)
+	}()
+	return buildScriptError(ur.Error(), lines, hidden)
+}
+
+// rejectionFrames reads the script frames from an Error's stack text.
+func rejectionFrames(reason sobek.Value) (lines []string, hidden int) {
+	if o, ok := reason.(*sobek.Object); ok {
+		if sv := o.Get("stack"); sv != nil {
+			st, _ := sv.Export().(string)
+			for _, l := range strings.Split(st, "\n") {
+				f, ok := strings.CutPrefix(l, "\tat ")
+				if !ok || f == "native" || strings.HasSuffix(f, "(native)") {
+					continue
+				}
+				if len(lines) == maxShownFrames {
+					hidden++
+					continue
+				}
+				lines = append(lines, stripPC(f))
+			}
+		}
+	}
+	return lines, hidden
+}
+
+// stripPC drops the bytecode offset sobek writes after a frame's column: "f (a.js:1:2(5))"
+// is "f (a.js:1:2)", as in the frames of a thrown exception.
+func stripPC(f string) string {
+	end := len(f)
+	closing := strings.HasSuffix(f, "))")
+	if closing {
+		end--
+	}
+	i := strings.LastIndexByte(f[:end], '(')
+	if i < 0 || !strings.HasSuffix(f[:end], ")") || end-i < 3 {
+		return f
+	}
+	for _, c := range f[i+1 : end-1] {
+		if c < '0' || c > '9' {
+			return f
+		}
+	}
+	return f[:i] + f[end:]
 }
 
 // MaxCallStackSize bounds JS call depth in every VU. Real scripts stay within a few hundred
@@ -289,6 +367,11 @@ func newScriptError(text string, frames []sobek.StackFrame) *ScriptError {
 		}
 		lines = append(lines, frameText(f))
 	}
+	return buildScriptError(text, lines, hidden)
+}
+
+// buildScriptError is the exception text with its script frames, innermost first.
+func buildScriptError(text string, lines []string, hidden int) *ScriptError {
 	e := &ScriptError{Text: text, Msg: text}
 	if len(lines) > 0 {
 		e.Where = lines[0]
@@ -342,7 +425,10 @@ func (vu *VU) Activate(tags *metrics.TagSet, setupJSON string) error {
 }
 
 // Call runs the exported function name with args under ctx: a cancelled ctx interrupts the
-// script. It returns the function's value.
+// script, including while it waits in the event loop. It returns the function's value or,
+// when that is a promise, what the promise fulfilled with: the call ends once the promise
+// has settled and the tasks the call queued (timers, promise jobs) have run. A rejected
+// promise, or any other promise rejected without a handler, is the call's exception.
 func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek.Value, error) {
 	fn, err := vu.exported(name)
 	if err != nil {
@@ -354,7 +440,24 @@ func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek
 	vu.ctx = ctx
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() { vu.rt.Interrupt(ErrInterrupted); close(fired) })
-	v, err := vu.runProtected(func() (sobek.Value, error) { return fn(sobek.Undefined(), args...) })
+	v, err := vu.runProtected(func() (sobek.Value, error) {
+		v, err := fn(sobek.Undefined(), args...)
+		if err != nil {
+			return nil, err
+		}
+		return vu.loop.Await(ctx, v)
+	})
+	if err != nil {
+		// What the call left queued belongs to it: the next call starts with none.
+		vu.loop.Reset()
+		if errors.Is(err, eventloop.ErrPendingForever) {
+			// Nothing is left that could settle the promise: waiting would hang the VU for
+			// good, so the call ends here, with no value.
+			v, err = sobek.Undefined(), nil
+		} else if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			err = ErrInterrupted
+		}
+	}
 	if !stop() {
 		// The interrupt is being delivered, perhaps after the function returned: wait for it,
 		// so clearing it below cannot come first and leave it set for the VU's next call.
@@ -363,11 +466,15 @@ func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek
 	// Also clears an interrupt the script raised itself (test.abort) that never fired.
 	vu.rt.ClearInterrupt()
 	vu.ctx = vu.lifetime
-	var ie *sobek.InterruptedError
-	if errors.As(err, &ie) {
+	if err != nil && isInterrupt(err) {
 		err = ErrInterrupted
 	}
 	return v, err
+}
+
+func isInterrupt(err error) bool {
+	var ie *sobek.InterruptedError
+	return errors.As(err, &ie)
 }
 
 // exported returns the script's exported function name, looked up once (the exports do not

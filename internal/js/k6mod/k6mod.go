@@ -129,13 +129,19 @@ func (mi *instance) sleep(secs float64) {
 
 // group(name, fn) runs fn with the group tag set to the nested path (::a::b) and records
 // group_duration.
-func (mi *instance) group(name string, fn sobek.Callable) (sobek.Value, error) {
+func (mi *instance) group(name string, fnv sobek.Value) (sobek.Value, error) {
 	state := mi.vu.State()
 	if state == nil {
 		return nil, errors.New("group() cannot be called in the init context")
 	}
-	if fn == nil {
+	fn, ok := sobek.AssertFunction(fnv)
+	if !ok {
 		return nil, fmt.Errorf("group(%q): the second argument must be a function", name)
+	}
+	if isAsync(fnv) {
+		// The group's tags and duration end when fn returns, long before an async fn's
+		// work is done: k6 refuses these rather than measure the wrong thing.
+		return nil, errors.New("group() does not support async functions as arguments (the group would end before the function's work is done)")
 	}
 	old := state.Tags
 	k := groupKey{old, name}
@@ -157,6 +163,24 @@ func (mi *instance) group(name string, fn sobek.Callable) (sobek.Value, error) {
 		Metric: mi.groupDuration, Tags: state.Tags, Time: end, Value: float64(end.Sub(start)) / float64(time.Millisecond),
 	})
 	return v, err
+}
+
+// isAsync reports whether v is an async function (or async generator), by the name of its
+// constructor (AsyncFunction for every `async function` and async arrow).
+func isAsync(v sobek.Value) bool {
+	o, ok := v.(*sobek.Object)
+	if !ok {
+		return false
+	}
+	c, ok := o.Get("constructor").(*sobek.Object)
+	if !ok {
+		return false
+	}
+	switch c.Get("name").String() {
+	case "AsyncFunction", "AsyncGeneratorFunction":
+		return true
+	}
+	return false
 }
 
 // randomSeed(n) makes this VU's Math.random() repeat the same sequence for the same n.
