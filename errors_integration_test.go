@@ -194,31 +194,12 @@ func TestBlackHoledServerIsATimeoutNotAFullPool(t *testing.T) {
 
 func TestConnectToABlackHoledServerIsATimeout(t *testing.T) {
 	testenv.RequireNeo4j(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				_ = c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	bh := testenv.NewBlackHole(t, "")
 	vu := modulestest.NewVU(t)
 	root := neo4j.New()
 	t.Cleanup(func() { _ = root.Close() })
 	vu.Import("neo4j", root)
-	_ = vu.RT.Set("URI", "bolt://"+ln.Addr().String())
+	_ = vu.RT.Set("URI", "bolt://"+bh.Addr)
 	v, err := vu.Run(`var code; try { neo4j.connect(URI, {password: 'whatever1', connectionAcquisitionTimeout: 500}); } catch (e) { code = e.code; } code`)
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,8 @@ package neo4j_test
 
 import (
 	"errors"
-	"net"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,37 +13,6 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 	"github.com/xk6-neo4j/xk6-neo4j/modules/modulestest"
 )
-
-// blackHole accepts TCP connections and never answers, like a server stuck before Bolt.
-func blackHole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c) // held open, never read or written
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
 
 func exceptionCode(t *testing.T, rt *sobek.Runtime, err error) string {
 	t.Helper()
@@ -59,7 +26,7 @@ func exceptionCode(t *testing.T, rt *sobek.Runtime, err error) string {
 // connect() on a server that accepts TCP and never answers gives up within
 // connectionAcquisitionTimeout, not connectionTimeout (+5 s): it took 35 s before.
 func TestConnectToABlackHoleEndsWithinTheAcquisitionTimeout(t *testing.T) {
-	addr := blackHole(t)
+	addr := testenv.NewBlackHole(t, "").Addr
 	vu := modulestest.NewVU(t)
 	root := neo4j.New()
 	defer root.Close()

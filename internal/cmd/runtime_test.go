@@ -2,14 +2,14 @@ package cmd
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 )
 
 // runBounded runs a script in-process with signals sent at the given times (each is
@@ -143,33 +143,9 @@ export default function () {}`, false},
 // Item 10: a connect() to a server that takes the connection and never answers is cancelled
 // by the first Ctrl-C.
 func TestCtrlCCancelsAConnectThatHangs(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var mu sync.Mutex
-	var held []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c) // accepted, never answered
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range held {
-			c.Close()
-		}
-	}()
+	bh := testenv.NewBlackHole(t, "")
 	src := `import neo4j from 'k6/x/neo4j';
-const db = neo4j.connect('bolt://` + ln.Addr().String() + `', { password: 'x', connectionTimeout: '60s', connectionAcquisitionTimeout: '60s' });
+const db = neo4j.connect('bolt://` + bh.Addr + `', { password: 'x', connectionTimeout: '60s', connectionAcquisitionTimeout: '60s' });
 export default function () {}`
 	r, took := runBounded(t, src, nil, nil, 40*time.Second, false, time.Second)
 	if r.code != ExitExternalAbort {

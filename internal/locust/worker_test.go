@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/go-zeromq/zmq4"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 )
 
 // fakeMaster is the master's end of the protocol as the tests drive it: a ZeroMQ ROUTER on
@@ -523,38 +525,11 @@ func TestWorkerGivesUpOnSilentMaster(t *testing.T) {
 	m.waitFor(TypeHeartbeat, 2*time.Second)
 	addr := m.addr
 	m.close()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c) // accepted, never answered
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = l.Close()
-		mu.Lock()
-		for _, c := range held {
-			_ = c.Close()
-		}
-		mu.Unlock()
-	})
+	bh := testenv.NewBlackHole(t, addr)
 	if err := f.wait(t, 15*time.Second); !errors.Is(err, ErrMasterGone) {
 		t.Fatalf("Run: %v, want ErrMasterGone", err)
 	}
-	mu.Lock()
-	n := len(held)
-	mu.Unlock()
-	if n == 0 {
+	if bh.Accepted() == 0 {
 		t.Fatal("the worker never dialled the silent master")
 	}
 }
