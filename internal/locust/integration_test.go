@@ -316,22 +316,7 @@ func TestLocustHeadless(t *testing.T) {
 		}
 	}
 
-	f, err := os.Open(prefix + "_stats.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var csvEntries []statsEntry
-	for _, r := range rows[1:] { // Type,Name,Request Count,Failure Count,...
-		n, _ := strconv.ParseInt(r[2], 10, 64)
-		fl, _ := strconv.ParseInt(r[3], 10, 64)
-		csvEntries = append(csvEntries, statsEntry{Method: r[0], Name: r[1], NumRequests: n, NumFailures: fl})
-	}
-	sameCounts(t, "master CSV vs the workers' summaries", entryCounts(csvEntries), want)
+	sameCounts(t, "master CSV vs the workers' summaries", readStatsCSV(t, prefix+"_stats.csv"), want)
 }
 
 // Web UI: start with POST /swarm, stop, start again. Both workers show as running while a
