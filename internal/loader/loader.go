@@ -1,6 +1,7 @@
 // Package loader turns a user's script, with its local imports, into one CommonJS program the
 // JavaScript runtime can run: esbuild bundles ES modules and TypeScript, leaves the host's
-// modules (k6, k6/...) to require(), and refuses remote imports with a clear error.
+// modules (k6, k6/...) to require(), serves the jslib.k6.io libraries that are built in
+// and refuses other remote imports with a clear error.
 package loader
 
 import (
@@ -72,17 +73,56 @@ func Load(path string) (*Bundle, error) {
 	return nil, fmt.Errorf("%w: bundling %s produced no code", ErrScript, path)
 }
 
-// refuseRemote stops http(s) imports before esbuild tries to fetch or resolve them.
+// builtinJSLib is one jslib.k6.io library served by the host: imports of it at a
+// version that Match accepts become require(Module).
+type builtinJSLib struct {
+	Match  *regexp.Regexp
+	Module string
+	// URL is how error messages name the versions served.
+	URL string
+}
+
+// builtinJSLibs are the remote libraries that k6's documentation imports and that are
+// built in, so scripts written for k6 run unchanged and without network. The module names
+// must match the host's module table (internal/cmd/modules.go).
+var builtinJSLibs = []builtinJSLib{
+	{regexp.MustCompile(`^https://jslib\.k6\.io/k6-summary/`), "k6-summary",
+		"https://jslib.k6.io/k6-summary/<version>/index.js"},
+	{regexp.MustCompile(`^https://jslib\.k6\.io/k6-utils/1(\.(x|\d+)){0,2}/index\.js$`), "k6-utils",
+		"https://jslib.k6.io/k6-utils/1.<minor>.<patch>/index.js"},
+	{regexp.MustCompile(`^https://jslib\.k6\.io/papaparse/5(\.(x|\d+)){0,2}/index\.js$`), "papaparse",
+		"https://jslib.k6.io/papaparse/5.<minor>.<patch>/index.js"},
+}
+
+// BuiltinRemoteModule returns the host module a remote import is served by, if any.
+func BuiltinRemoteModule(url string) (string, bool) {
+	for _, l := range builtinJSLibs {
+		if l.Match.MatchString(url) {
+			return l.Module, true
+		}
+	}
+	return "", false
+}
+
+func builtinURLs() string {
+	urls := make([]string, len(builtinJSLibs))
+	for i, l := range builtinJSLibs {
+		urls[i] = l.URL
+	}
+	return strings.Join(urls, ", ")
+}
+
+// refuseRemote stops http(s) imports before esbuild tries to fetch or resolve them, except
+// for the built-in jslibs, which become imports of host modules.
 var refuseRemote = api.Plugin{
 	Name: "refuse-remote",
 	Setup: func(b api.PluginBuild) {
 		b.OnResolve(api.OnResolveOptions{Filter: `^(https?|file)://`}, func(a api.OnResolveArgs) (api.OnResolveResult, error) {
-			// k6's summary library is built in: scripts that import it run unchanged.
-			if strings.HasPrefix(a.Path, "https://jslib.k6.io/k6-summary/") {
-				return api.OnResolveResult{Path: "k6-summary", External: true}, nil
+			if mod, ok := BuiltinRemoteModule(a.Path); ok {
+				return api.OnResolveResult{Path: mod, External: true}, nil
 			}
 			if remoteImport.MatchString(a.Path) {
-				return api.OnResolveResult{}, fmt.Errorf("remote module %q is not supported: download it next to the script and import it by relative path", a.Path)
+				return api.OnResolveResult{}, fmt.Errorf("remote module %q is not supported: download it next to the script and import it by relative path (the remote modules built in are %s)", a.Path, builtinURLs())
 			}
 			return api.OnResolveResult{}, nil
 		})
