@@ -15,6 +15,7 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/eventloop"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/timersmod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/webglobals"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
@@ -153,7 +154,8 @@ func (vu *VU) setGlobals() error {
 			return fmt.Errorf("setting the global %s: %w", name, err)
 		}
 	}
-	return nil
+	// TextEncoder, TextDecoder, crypto and structuredClone are globals in k6 as in browsers.
+	return webglobals.Install(rt)
 }
 
 // require serves the host's modules, one instance per VU and module.
