@@ -40,6 +40,25 @@ type Instance interface {
 	Exports() Exports
 }
 
+// FromExports makes a Module out of the function that builds one VU's exports, for modules
+// that share nothing between VUs. The host calls exports once per VU that imports the
+// module (init-only VUs included), from [Module.NewModuleInstance], so work it does (reading
+// [VU.InitEnv], registering metrics) happens at the same point as in a hand-written
+// NewModuleInstance; the instance then returns those exports every time it is asked.
+func FromExports(exports func(vu VU) Exports) Module { return exportsModule(exports) }
+
+// exportsModule is the Module FromExports makes.
+type exportsModule func(VU) Exports
+
+// NewModuleInstance implements Module.
+func (f exportsModule) NewModuleInstance(vu VU) Instance { return fixedExports(f(vu)) }
+
+// fixedExports is an Instance whose exports were built when it was made.
+type fixedExports Exports
+
+// Exports implements Instance.
+func (e fixedExports) Exports() Exports { return Exports(e) }
+
 // Exports is what `import` gives a script: Default for `import x from`, Named for
 // `import {a} from`.
 type Exports struct {

@@ -25,18 +25,8 @@ import (
 // ImportPath is the path scripts import the module by.
 const ImportPath = "k6/crypto"
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
-
-var _ modules.Module = (*RootModule)(nil)
-
-type instance struct{ named map[string]any }
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports { return modules.Exports{Named: mi.named} }
+func New() modules.Module { return modules.FromExports(exports) }
 
 var algorithms = map[string]func() hash.Hash{
 	"md4":        newMD4,
@@ -55,10 +45,9 @@ const algorithmList = "md4, md5, sha1, sha256, sha384, sha512, sha512_224, sha51
 // maxRandomBytes bounds randomBytes so a typo cannot ask for gigabytes of memory.
 const maxRandomBytes = 64 << 20
 
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
-	rt := vu.Runtime()
-	m := &mod{rt: rt}
+// exports builds one VU's functions.
+func exports(vu modules.VU) modules.Exports {
+	m := &mod{rt: vu.Runtime()}
 	named := map[string]any{
 		"hmac":        m.hmac,
 		"createHash":  m.createHash,
@@ -68,7 +57,7 @@ func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	for name := range algorithms {
 		named[name] = m.oneShot(name)
 	}
-	return &instance{named: named}
+	return modules.Exports{Named: named}
 }
 
 type mod struct{ rt *sobek.Runtime }

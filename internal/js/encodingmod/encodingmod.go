@@ -16,24 +16,14 @@ import (
 // ImportPath is the path scripts import the module by.
 const ImportPath = "k6/encoding"
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
+func New() modules.Module { return modules.FromExports(exports) }
 
-var _ modules.Module = (*RootModule)(nil)
-
-type instance struct{ named map[string]any }
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports { return modules.Exports{Named: mi.named} }
-
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+// exports builds one VU's functions.
+func exports(vu modules.VU) modules.Exports {
 	rt := vu.Runtime()
 	throw := func(err error) { panic(rt.NewGoError(err)) }
-	return &instance{named: map[string]any{
+	return modules.Exports{Named: map[string]any{
 		"b64encode": func(call sobek.FunctionCall) sobek.Value {
 			enc, err := variant("b64encode()", call.Argument(1))
 			if err != nil {

@@ -13,18 +13,8 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
-
-var _ modules.Module = (*RootModule)(nil)
-
-type instance struct {
-	vu      modules.VU
-	exports *sobek.Object
-}
+func New() modules.Module { return modules.FromExports(exports) }
 
 // hostVU is the host's VU, which knows its execution state.
 type hostVU interface {
@@ -35,9 +25,9 @@ type hostVU interface {
 // ErrAborted is the interrupt a test.abort() raises.
 var ErrAborted = errors.New("test aborted by the script")
 
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
-	mi := &instance{vu: vu}
+// exports builds the object one VU imports. Its properties are getters: they read the VU's
+// state when the script asks.
+func exports(vu modules.VU) modules.Exports {
 	rt := vu.Runtime()
 	host, _ := vu.(hostVU)
 	getters := func(props map[string]func() any) *sobek.Object {
@@ -59,14 +49,14 @@ func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 		}
 		return host.Runner().Instance()
 	}
-	mi.exports = rt.NewObject()
-	_ = mi.exports.Set("vu", getters(map[string]func() any{
+	execution := rt.NewObject()
+	_ = execution.Set("vu", getters(map[string]func() any{
 		"idInInstance":        func() any { return exec().VUID },
 		"idInTest":            func() any { return exec().VUID },
 		"iterationInInstance": func() any { return exec().IterationInInstance },
 		"iterationInScenario": func() any { return exec().IterationInScenario },
 	}))
-	_ = mi.exports.Set("scenario", getters(map[string]func() any{
+	_ = execution.Set("scenario", getters(map[string]func() any{
 		"name":     func() any { return exec().Scenario.Name },
 		"executor": func() any { return exec().Scenario.Executor },
 		"startTime": func() any {
@@ -85,7 +75,7 @@ func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 		"iterationInInstance": func() any { return exec().ScenarioIterationInTest },
 		"iterationInTest":     func() any { return exec().ScenarioIterationInTest },
 	}))
-	_ = mi.exports.Set("instance", getters(map[string]func() any{
+	_ = execution.Set("instance", getters(map[string]func() any{
 		"iterationsCompleted":   func() any { return inst().IterationsCompleted },
 		"iterationsInterrupted": func() any { return inst().IterationsInterrupted },
 		"vusActive":             func() any { return inst().VUsActive },
@@ -118,15 +108,10 @@ func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 		_ = json.Unmarshal(host.Runner().Options, &o)
 		return o
 	}), nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
-	_ = mi.exports.Set("test", test)
-	return mi
-}
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports {
+	_ = execution.Set("test", test)
 	named := map[string]any{}
-	for _, k := range mi.exports.Keys() {
-		named[k] = mi.exports.Get(k)
+	for _, k := range execution.Keys() {
+		named[k] = execution.Get(k)
 	}
-	return modules.Exports{Default: mi.exports, Named: named}
+	return modules.Exports{Default: execution, Named: named}
 }

@@ -15,14 +15,10 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
+func New() modules.Module { return modules.FromExports(exports) }
 
-var _ modules.Module = (*RootModule)(nil)
-
+// instance is the module as one VU sees it: its exports are its methods.
 type instance struct {
 	vu            modules.VU
 	checks        *metrics.Metric
@@ -37,18 +33,13 @@ type groupKey struct {
 	name   string
 }
 
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+// exports builds one VU's functions; in init it also registers the metrics they record.
+func exports(vu modules.VU) modules.Exports {
 	mi := &instance{vu: vu, groupTags: map[groupKey]*metrics.TagSet{}}
 	if env := vu.InitEnv(); env != nil {
 		mi.checks, _ = env.Registry.NewMetric("checks", metrics.Rate)
 		mi.groupDuration, _ = env.Registry.NewMetric("group_duration", metrics.Trend, metrics.Time)
 	}
-	return mi
-}
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{
 		"check":      mi.check,
 		"sleep":      mi.sleep,

@@ -23,14 +23,10 @@ const ImportPath = "k6-utils"
 // DefaultCharset is randomString's alphabet when the script names none, as documented.
 const DefaultCharset = "abcdefghijklmnopqrstuvwxyz0123456789"
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
+func New() modules.Module { return modules.FromExports(exports) }
 
-var _ modules.Module = (*RootModule)(nil)
-
+// instance is the module as one VU sees it.
 type instance struct {
 	rt    *sobek.Runtime
 	check sobek.Value
@@ -89,8 +85,8 @@ const asyncCheck = `(function (k6check) {
 	};
 })`
 
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+// exports builds one VU's functions.
+func exports(vu modules.VU) modules.Exports {
 	rt := vu.Runtime()
 	mi := &instance{rt: rt}
 	mi.mathRandom, _ = sobek.AssertFunction(rt.Get("Math").ToObject(rt).Get("random"))
@@ -107,11 +103,6 @@ func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 		// Only a broken build gets here: the wrapper is a constant.
 		panic(rt.NewGoError(fmt.Errorf("k6-utils: building check(): %v", err)))
 	}
-	return mi
-}
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports {
 	return modules.Exports{Named: map[string]any{
 		"randomIntBetween":         mi.randomIntBetween,
 		"randomItem":               mi.randomItem,

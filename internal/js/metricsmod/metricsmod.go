@@ -14,34 +14,24 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
-
-var _ modules.Module = (*RootModule)(nil)
-
-type instance struct{ vu modules.VU }
-
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance { return &instance{vu: vu} }
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports {
-	return modules.Exports{Named: map[string]any{
-		"Counter": mi.constructor(metrics.Counter),
-		"Gauge":   mi.constructor(metrics.Gauge),
-		"Rate":    mi.constructor(metrics.Rate),
-		"Trend":   mi.constructor(metrics.Trend),
-	}}
+func New() modules.Module {
+	return modules.FromExports(func(vu modules.VU) modules.Exports {
+		return modules.Exports{Named: map[string]any{
+			"Counter": constructor(vu, metrics.Counter),
+			"Gauge":   constructor(vu, metrics.Gauge),
+			"Rate":    constructor(vu, metrics.Rate),
+			"Trend":   constructor(vu, metrics.Trend),
+		}}
+	})
 }
 
-func (mi *instance) constructor(t metrics.MetricType) func(sobek.ConstructorCall) *sobek.Object {
+// constructor is `new Counter(name, isTime)` and its siblings, for metrics of type t.
+func constructor(vu modules.VU, t metrics.MetricType) func(sobek.ConstructorCall) *sobek.Object {
 	return func(call sobek.ConstructorCall) *sobek.Object {
-		rt := mi.vu.Runtime()
+		rt := vu.Runtime()
 		fail := func(err error) { panic(rt.NewGoError(err)) }
-		env := mi.vu.InitEnv()
+		env := vu.InitEnv()
 		if env == nil {
 			fail(fmt.Errorf("metrics must be created in the init context (at the top of the script), not in a VU"))
 		}
@@ -60,7 +50,7 @@ func (mi *instance) constructor(t metrics.MetricType) func(sobek.ConstructorCall
 		o := call.This
 		_ = o.Set("name", m.Name)
 		_ = o.Set("add", func(c sobek.FunctionCall) sobek.Value {
-			mi.add(m, c.Argument(0), c.Argument(1))
+			add(vu, m, c.Argument(0), c.Argument(1))
 			return rt.ToValue(true)
 		})
 		return nil
@@ -68,9 +58,9 @@ func (mi *instance) constructor(t metrics.MetricType) func(sobek.ConstructorCall
 }
 
 // add pushes one sample with the VU's tags and the call's.
-func (mi *instance) add(m *metrics.Metric, v, tags sobek.Value) {
-	rt := mi.vu.Runtime()
-	state := mi.vu.State()
+func add(vu modules.VU, m *metrics.Metric, v, tags sobek.Value) {
+	rt := vu.Runtime()
+	state := vu.State()
 	if state == nil {
 		panic(rt.NewGoError(fmt.Errorf("%s.add() cannot be called in the init context", m.Name)))
 	}
@@ -96,5 +86,5 @@ func (mi *instance) add(m *metrics.Metric, v, tags sobek.Value) {
 			ts = ts.With(k, o.Get(k).String())
 		}
 	}
-	metrics.PushIfNotDone(mi.vu.Context(), state.Samples, metrics.Sample{Metric: m, Tags: ts, Time: time.Now(), Value: f})
+	metrics.PushIfNotDone(vu.Context(), state.Samples, metrics.Sample{Metric: m, Tags: ts, Time: time.Now(), Value: f})
 }

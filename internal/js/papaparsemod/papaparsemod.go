@@ -17,24 +17,16 @@ import (
 // ImportPath is the name the loader gives imports of Papa Parse.
 const ImportPath = "papaparse"
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
+func New() modules.Module { return modules.FromExports(exports) }
 
-var _ modules.Module = (*RootModule)(nil)
-
+// instance is the module as one VU sees it: its exports are its methods.
 type instance struct{ rt *sobek.Runtime }
 
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
-	return &instance{rt: vu.Runtime()}
-}
-
-// Exports implements modules.Instance. Scripts use the default export (`import papaparse
+// exports builds one VU's functions. Scripts use the default export (`import papaparse
 // from ...; papaparse.parse(...)`); the same functions are named exports too.
-func (mi *instance) Exports() modules.Exports {
+func exports(vu modules.VU) modules.Exports {
+	mi := &instance{rt: vu.Runtime()}
 	named := map[string]any{
 		"parse":            mi.parse,
 		"unparse":          mi.unparse,
@@ -386,9 +378,7 @@ func (mi *instance) unparse(call sobek.FunctionCall) sobek.Value {
 		if columns != nil {
 			fields = columns
 		} else {
-			for _, k := range rowVals[0].(*sobek.Object).Keys() {
-				fields = append(fields, k)
-			}
+			fields = append(fields, rowVals[0].(*sobek.Object).Keys()...)
 		}
 	}
 

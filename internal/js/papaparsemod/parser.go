@@ -167,8 +167,7 @@ func read(in string, cfg Config) Result {
 		if cfg.Comments != "" && strings.HasPrefix(in[pos:], cfg.Comments) {
 			e := find(&nextNL, nl, pos)
 			if e < 0 {
-				pos = len(in)
-				break
+				break // the comment runs to the end of the input
 			}
 			pos = e + len(nl)
 			continue

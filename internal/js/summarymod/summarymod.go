@@ -18,28 +18,19 @@ import (
 // ImportPath is the name the loader gives imports of k6's summary library.
 const ImportPath = "k6-summary"
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
-
-var _ modules.Module = (*RootModule)(nil)
-
-type instance struct{ vu modules.VU }
-
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance { return &instance{vu: vu} }
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports {
-	return modules.Exports{Named: map[string]any{"textSummary": mi.textSummary}}
+func New() modules.Module {
+	return modules.FromExports(func(vu modules.VU) modules.Exports {
+		rt := vu.Runtime()
+		return modules.Exports{Named: map[string]any{
+			"textSummary": func(data, opts sobek.Value) string { return textSummary(rt, data, opts) },
+		}}
+	})
 }
 
 // textSummary(data, {indent, enableColors}) renders handleSummary's data as the end-of-test
 // summary text.
-func (mi *instance) textSummary(data sobek.Value, opts sobek.Value) string {
-	rt := mi.vu.Runtime()
+func textSummary(rt *sobek.Runtime, data sobek.Value, opts sobek.Value) string {
 	b, err := json.Marshal(data.Export())
 	var d summary.Data
 	if err == nil {

@@ -21,31 +21,21 @@ type LoopVU interface {
 	EventLoop() *eventloop.Loop
 }
 
-// RootModule is created once per run.
-type RootModule struct{}
-
 // New returns the module.
-func New() *RootModule { return &RootModule{} }
+func New() modules.Module { return modules.FromExports(exports) }
 
-var _ modules.Module = (*RootModule)(nil)
-
-type instance struct{ named map[string]any }
-
-// NewModuleInstance implements modules.Module.
-func (*RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
+// exports builds one VU's timer functions, on its event loop.
+func exports(vu modules.VU) modules.Exports {
 	lv, ok := vu.(LoopVU)
 	if !ok {
 		// Only a host without an event loop gets here; every call then says so.
 		fail := func(sobek.FunctionCall) sobek.Value {
 			panic(vu.Runtime().NewGoError(errors.New("k6/timers: this host runs no event loop")))
 		}
-		return &instance{named: map[string]any{"setTimeout": fail, "clearTimeout": fail, "setInterval": fail, "clearInterval": fail}}
+		return modules.Exports{Named: map[string]any{"setTimeout": fail, "clearTimeout": fail, "setInterval": fail, "clearInterval": fail}}
 	}
-	return &instance{named: Functions(vu.Runtime(), lv.EventLoop())}
+	return modules.Exports{Named: Functions(vu.Runtime(), lv.EventLoop())}
 }
-
-// Exports implements modules.Instance.
-func (mi *instance) Exports() modules.Exports { return modules.Exports{Named: mi.named} }
 
 // Functions returns the four timer functions bound to loop, by name.
 func Functions(rt *sobek.Runtime, loop *eventloop.Loop) map[string]any {
