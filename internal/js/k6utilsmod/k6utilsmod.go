@@ -13,6 +13,7 @@ import (
 
 	"github.com/grafana/sobek"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsvalue"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6mod"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
@@ -146,11 +147,11 @@ func (mi *instance) randomIntBetween(call sobek.FunctionCall) sobek.Value {
 func (mi *instance) randomItem(call sobek.FunctionCall) sobek.Value {
 	o, ok := call.Argument(0).(*sobek.Object)
 	if !ok {
-		mi.throw("randomItem", "the argument must be an array, got %s", describe(call.Argument(0)))
+		mi.throw("randomItem", "the argument must be an array, got %s", jsvalue.Describe(call.Argument(0)))
 	}
 	n := o.Get("length")
 	if n == nil || sobek.IsUndefined(n) {
-		mi.throw("randomItem", "the argument must be an array, got %s", describe(o))
+		mi.throw("randomItem", "the argument must be an array, got %s", jsvalue.Describe(o))
 	}
 	length := n.ToInteger()
 	if length <= 0 {
@@ -311,17 +312,4 @@ func NormalDistributionStages(maxVUs, durationSeconds, numberOfStages float64) (
 		done = end
 	}
 	return stages, nil
-}
-
-func describe(v sobek.Value) string {
-	if v == nil || sobek.IsUndefined(v) {
-		return "undefined"
-	}
-	if sobek.IsNull(v) {
-		return "null"
-	}
-	if _, ok := v.(*sobek.Object); ok {
-		return "an object"
-	}
-	return fmt.Sprintf("%q", v.String())
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/grafana/sobek"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsvalue"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
@@ -70,7 +71,7 @@ func (mi *instance) text(v sobek.Value) string {
 			return string(x.Bytes())
 		}
 	}
-	mi.throw("parse", "the first argument must be the CSV text (a string, e.g. from open()), got %s", describe(v))
+	mi.throw("parse", "the first argument must be the CSV text (a string, e.g. from open()), got %s", jsvalue.Describe(v))
 	return ""
 }
 
@@ -82,7 +83,7 @@ func (mi *instance) parse(call sobek.FunctionCall) sobek.Value {
 	if a := call.Argument(1); set(a) {
 		o, ok := a.(*sobek.Object)
 		if !ok {
-			mi.throw("parse", "the config must be an object, got %s", describe(a))
+			mi.throw("parse", "the config must be an object, got %s", jsvalue.Describe(a))
 		}
 		opts = o
 	}
@@ -308,7 +309,7 @@ func (mi *instance) unparse(call sobek.FunctionCall) sobek.Value {
 		if o, ok := a.(*sobek.Object); ok {
 			opts = o
 		} else {
-			mi.throw("unparse", "the config must be an object, got %s", describe(a))
+			mi.throw("unparse", "the config must be an object, got %s", jsvalue.Describe(a))
 		}
 	}
 	delim, nl, q, esc := ",", "\r\n", `"`, ""
@@ -359,7 +360,7 @@ func (mi *instance) unparse(call sobek.FunctionCall) sobek.Value {
 	}
 	obj, ok := in.(*sobek.Object)
 	if !ok {
-		mi.throw("unparse", "the data must be an array of rows or {fields, data}, got %s", describe(in))
+		mi.throw("unparse", "the data must be an array of rows or {fields, data}, got %s", jsvalue.Describe(in))
 	}
 	var fields []string
 	var rowVals []sobek.Value
@@ -475,20 +476,4 @@ func arrayItems(v sobek.Value) []sobek.Value {
 		out = append(out, o.Get(strconv.FormatInt(i, 10)))
 	}
 	return out
-}
-
-func describe(v sobek.Value) string {
-	switch {
-	case v == nil || sobek.IsUndefined(v):
-		return "undefined"
-	case sobek.IsNull(v):
-		return "null"
-	}
-	if _, ok := v.(*sobek.Object); ok {
-		return "an object"
-	}
-	if _, ok := v.Export().(string); ok {
-		return strconv.Quote(v.String())
-	}
-	return v.String()
 }

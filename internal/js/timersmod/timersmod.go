@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/eventloop"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsvalue"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
@@ -43,7 +44,7 @@ func Functions(rt *sobek.Runtime, loop *eventloop.Loop) map[string]any {
 		return func(call sobek.FunctionCall) sobek.Value {
 			fn, ok := sobek.AssertFunction(call.Argument(0))
 			if !ok {
-				panic(rt.NewTypeError(fmt.Sprintf("%s(): the first argument must be a function, not %s", name, describe(call.Argument(0)))))
+				panic(rt.NewTypeError(fmt.Sprintf("%s(): the first argument must be a function, not %s", name, jsvalue.Describe(call.Argument(0)))))
 			}
 			var args []sobek.Value
 			if len(call.Arguments) > 2 {
@@ -65,17 +66,4 @@ func Functions(rt *sobek.Runtime, loop *eventloop.Loop) map[string]any {
 		"clearTimeout":  clearFn,
 		"clearInterval": clearFn,
 	}
-}
-
-func describe(v sobek.Value) string {
-	if v == nil || sobek.IsUndefined(v) {
-		return "undefined"
-	}
-	if sobek.IsNull(v) {
-		return "null"
-	}
-	if _, ok := v.(*sobek.Object); ok {
-		return "an object"
-	}
-	return fmt.Sprintf("%q", v.String())
 }

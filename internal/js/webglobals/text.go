@@ -8,6 +8,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsbytes"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsvalue"
 )
 
 // readOnly defines a property scripts can read but not change, as the standard attributes are.
@@ -41,7 +42,7 @@ func textEncoder(rt *sobek.Runtime) func(sobek.ConstructorCall) *sobek.Object {
 				ok = false
 			}
 			if !ok {
-				panic(rt.NewTypeError(fmt.Sprintf("TextEncoder.encodeInto(): the destination must be a Uint8Array, not %s", describe(c.Argument(1)))))
+				panic(rt.NewTypeError(fmt.Sprintf("TextEncoder.encodeInto(): the destination must be a Uint8Array, not %s", jsvalue.Describe(c.Argument(1)))))
 			}
 			// read counts UTF-16 code units, as JavaScript string lengths do.
 			read, written := 0, 0
@@ -104,7 +105,7 @@ func textDecoder(rt *sobek.Runtime) func(sobek.ConstructorCall) *sobek.Object {
 					}
 				}
 				if !ok {
-					panic(rt.NewTypeError(fmt.Sprintf("TextDecoder.decode(): the input must be an ArrayBuffer, a typed array or a DataView, not %s", describe(v))))
+					panic(rt.NewTypeError(fmt.Sprintf("TextDecoder.decode(): the input must be an ArrayBuffer, a typed array or a DataView, not %s", jsvalue.Describe(v))))
 				}
 			}
 			stream := false

@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/sobek"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsbytes"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsvalue"
 )
 
 // maxRandomValues is the Web Crypto limit on one getRandomValues call, in bytes.
@@ -79,7 +80,7 @@ func getRandomValues(rt *sobek.Runtime, v sobek.Value) sobek.Value {
 	if !integerArrays[kind] {
 		what := kind
 		if what == "" {
-			what = describe(v)
+			what = jsvalue.Describe(v)
 		}
 		panic(domError(rt, "TypeMismatchError", fmt.Sprintf("crypto.getRandomValues(): the argument must be an integer typed array (such as a Uint8Array), not %s", what)))
 	}
@@ -101,17 +102,4 @@ func randomUUID() string {
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
-}
-
-func describe(v sobek.Value) string {
-	switch {
-	case v == nil || sobek.IsUndefined(v):
-		return "undefined"
-	case sobek.IsNull(v):
-		return "null"
-	}
-	if o, ok := v.(*sobek.Object); ok {
-		return "a " + o.ClassName()
-	}
-	return fmt.Sprintf("%q", v.String())
 }
