@@ -519,6 +519,7 @@ export default function () { sleep(0.05); throw new Error('always fails'); }`
 	if !strings.Contains(w.err.String(), "abortOnFail") {
 		t.Fatalf("the worker should say why it left:\n%s", w.err.String())
 	}
-	m.signal(t, os.Interrupt)
-	_ = m.wait(t, 30*time.Second)
+	// The master is left to the test's cleanup, which kills it: how Locust shuts down once
+	// its only worker has left is not what this test is about (a Ctrl-C can land in one of
+	// its greenlets and leave it running).
 }
