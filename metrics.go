@@ -6,7 +6,7 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
-// moduleMetrics are the metrics of DESIGN.md's contract; the summary, thresholds and outputs
+// moduleMetrics are the metrics the README's Metrics table promises; the summary, thresholds and outputs
 // rely on their names and types.
 type moduleMetrics struct {
 	QueryDuration  *metrics.Metric

@@ -22,6 +22,20 @@
 //     report every few seconds, stop, quit, reconnect, and give up when the master has been
 //     silent for longer than the master timeout.
 //
+// # The conversation
+//
+// A worker dials the master's port and sends client_ready until an ack gives it an index
+// (AckTimeout apart, for up to ConnectTimeout). From then on it sends a heartbeat every
+// second carrying its state (ready, spawning, running) and CPU use, and a stats report
+// every three seconds. The master drives it with spawn (how many users of each class),
+// stop (end the users, then answer client_stopped), quit (end the users and leave),
+// reconnect (register again with the same identity) and its own heartbeats. A worker that
+// leaves on its own (Ctrl-C, an abortOnFail threshold) sends quit itself. A worker reports
+// spawning when it starts users and spawning_complete when the target is reached, and sends
+// an exception message, once each, for a problem of its own (not a failed request), which
+// the master shows in its exceptions tab. A master that has been silent for MasterTimeout (60 s, as Locust's
+// own workers wait) is taken to be gone: the users stop and Run returns [ErrMasterGone].
+//
 // # Time and numbers on the wire
 //
 // Response times are milliseconds (floats); timestamps are unix seconds (floats); the

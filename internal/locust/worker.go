@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// Locust's timers (the protocol's, see LOCUST-PROTOCOL.md); Config's zero values mean these.
+// Locust's timers (the protocol's, described in this package's doc); Config's zero values mean these.
 const (
 	DefaultHeartbeatInterval = time.Second
 	DefaultReportInterval    = 3 * time.Second
