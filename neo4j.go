@@ -23,7 +23,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -53,6 +52,9 @@ type ModuleInstance struct {
 	// and database: connect() again, in init or in every iteration, returns a handle on the
 	// same one instead of a new lease, driver check and set of sessions.
 	clients map[string]*Client
+	// connects counts this VU's connect() calls: the order in which its clients were last
+	// used, to evict the least recently used idle one.
+	connects uint64
 	// envPassword is NEO4J_PASSWORD as the script's environment had it at import, so that
 	// connect() keeps it out of its messages outside init too.
 	envPassword string
@@ -206,7 +208,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		if diff := settingsDiff(c.settings, opts.Settings); diff != "" {
 			fail(fmt.Errorf("%w: %s for %s", ErrSettingsConflict, diff, target.Identity()))
 		}
-		return c.newHandle().jsObject(rt)
+		return mi.handleOn(c).jsObject(rt)
 	}
 	lease, err := mi.root.pool.Acquire(mi.vu.Lifetime(), target, opts.Password, opts.Settings)
 	if err != nil {
@@ -232,7 +234,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		mi.clients = make(map[string]*Client)
 	}
 	mi.clients[key] = c
-	return c.newHandle().jsObject(rt)
+	return mi.handleOn(c).jsObject(rt)
 }
 
 // maxIdleClients bounds the clients a VU keeps with no open handle: a script that connects
@@ -327,12 +329,11 @@ type Client struct {
 	stopAtEnd func() bool // stops the AfterFunc on the VU's lifetime, for an early close
 }
 
-// useCounter orders clients by their last connect().
-var useCounter atomic.Uint64
-
-func (c *Client) newHandle() *handle {
+// handleOn gives the script a new handle on c and marks c as just used.
+func (mi *ModuleInstance) handleOn(c *Client) *handle {
+	mi.connects++
 	c.handles++
-	c.lastUse = useCounter.Add(1)
+	c.lastUse = mi.connects
 	return &handle{c: c}
 }
 
@@ -381,6 +382,11 @@ func (h *handle) jsObject(rt *sobek.Runtime) *sobek.Object {
 func (c *Client) closeSessions() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closeSessionsLocked()
+}
+
+// closeSessionsLocked is closeSessions with c.mu held.
+func (c *Client) closeSessionsLocked() {
 	for k, s := range c.sessions {
 		_ = s.Close(context.Background())
 		delete(c.sessions, k)
@@ -406,10 +412,7 @@ func (c *Client) close() {
 	if c.stopAtEnd != nil {
 		c.stopAtEnd() // nothing left for the end of the VU to do
 	}
-	for k, s := range c.sessions {
-		_ = s.Close(context.Background())
-		delete(c.sessions, k)
-	}
+	c.closeSessionsLocked()
 	c.lease.Release()
 }
 
