@@ -1,5 +1,6 @@
 // Package webglobals installs the web-platform globals k6 scripts use: TextEncoder,
-// TextDecoder (UTF-8), crypto.getRandomValues / crypto.randomUUID and structuredClone.
+// TextDecoder (UTF-8), crypto.getRandomValues / crypto.randomUUID / crypto.subtle and
+// structuredClone.
 package webglobals
 
 import (
@@ -10,6 +11,7 @@ import (
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsbytes"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/jsvalue"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/webcrypto"
 )
 
 // maxRandomValues is the Web Crypto limit on one getRandomValues call, in bytes.
@@ -31,12 +33,19 @@ func Install(rt *sobek.Runtime) error {
 	if err != nil {
 		return err
 	}
+	// crypto.subtle (Web Crypto) lives in its own package; it adds the CryptoKey global too.
+	if err := webcrypto.Install(rt, crypto); err != nil {
+		return err
+	}
 	// Object.prototype.toString names the classes, as it does elsewhere.
 	_ = crypto.DefineDataPropertySymbol(sobek.SymToStringTag, rt.ToValue("Crypto"), sobek.FLAG_FALSE, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
 	classes := map[string]sobek.Value{"TextEncoder": rt.ToValue(textEncoder(rt)), "TextDecoder": rt.ToValue(textDecoder(rt))}
 	for name, c := range classes {
 		proto := c.ToObject(rt).Get("prototype").ToObject(rt)
 		_ = proto.DefineDataPropertySymbol(sobek.SymToStringTag, rt.ToValue(name), sobek.FLAG_FALSE, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
+	}
+	if err := installURL(rt); err != nil {
+		return err
 	}
 	for name, val := range map[string]any{
 		"structuredClone": clone,
