@@ -43,7 +43,7 @@ func Load(path string) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: %s is a folder, not a script", ErrScript, path)
 	}
 	dir := filepath.Dir(abs)
-	res := api.Build(api.BuildOptions{
+	opts := api.BuildOptions{
 		EntryPoints:    []string{abs},
 		AbsWorkingDir:  dir,
 		Bundle:         true,
@@ -57,13 +57,26 @@ func Load(path string) (*Bundle, error) {
 		LogLevel:       api.LogLevelSilent,
 		Outfile:        filepath.Join(dir, "bundle.js"),
 		Plugins:        []api.Plugin{refuseRemote},
-	})
+	}
+	res := api.Build(opts)
+	tla := needsTopLevelAwait(res.Errors)
+	if tla {
+		// See tla.go: bundled as an ES module, then rewritten into a script.
+		opts.Format, opts.Supported = api.FormatESModule, map[string]bool{"top-level-await": true}
+		res = api.Build(opts)
+	}
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("%w: %s", ErrScript, formatMessages(res.Errors))
 	}
 	for _, f := range res.OutputFiles {
 		if strings.HasSuffix(f.Path, ".js") {
 			code := string(f.Contents)
+			if tla {
+				var err error
+				if code, err = asyncScript(code); err != nil {
+					return nil, fmt.Errorf("%w: %s: top-level await: %w", ErrScript, path, err)
+				}
+			}
 			if isEmpty(code) {
 				return nil, fmt.Errorf("%w: %s: the script is empty: it must export a default function (export default function () { ... })", ErrEmpty, path)
 			}
