@@ -3,15 +3,18 @@ package cmd
 import (
 	neo4j "github.com/xk6-neo4j/xk6-neo4j"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/cryptomod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/csvmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/datamod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/encodingmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/executionmod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/fsmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6mod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/k6utilsmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/metricsmod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/papaparsemod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/summarymod"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js/timersmod"
+	"github.com/xk6-neo4j/xk6-neo4j/internal/js/webcrypto"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
@@ -31,5 +34,8 @@ func ModuleTable() map[string]modules.Module {
 		encodingmod.ImportPath:  encodingmod.New(),
 		k6utilsmod.ImportPath:   k6utilsmod.New(),   // https://jslib.k6.io/k6-utils/1.x/index.js
 		papaparsemod.ImportPath: papaparsemod.New(), // https://jslib.k6.io/papaparse/5.x/index.js
+		fsmod.ImportPath:        fsmod.New(),
+		csvmod.ImportPath:       csvmod.New(),
+		webcrypto.ImportPath:    webcrypto.New(), // the older home of crypto.subtle
 	}
 }

@@ -28,8 +28,10 @@ func TestBuiltInModulesExportTheirNames(t *testing.T) {
 			"sha384 sha512 sha512_224 sha512_256"},
 		"k6/encoding": {named: "b64decode b64encode"},
 		"k6-summary":  {named: "textSummary"},
-		"k6-utils": {named: "check findBetween normalDistributionStages randomIntBetween randomItem " +
-			"randomString uuidv4"},
+		"k6-utils": {named: "check findBetween getCurrentStageIndex normalDistributionStages randomIntBetween randomItem " +
+			"randomString tagWithCurrentStageIndex tagWithCurrentStageProfile uuidv4"},
+		"k6/experimental/fs":  {named: "SeekMode open", withDefault: true},
+		"k6/experimental/csv": {named: "Parser parse", withDefault: true},
 		"papaparse": {named: "BAD_DELIMITERS BYTE_ORDER_MARK DefaultDelimiter RECORD_SEP UNIT_SEP parse unparse",
 			withDefault: true},
 	}

@@ -104,7 +104,7 @@ func exports(vu modules.VU) modules.Exports {
 		// Only a broken build gets here: the wrapper is a constant.
 		panic(rt.NewGoError(fmt.Errorf("k6-utils: building check(): %v", err)))
 	}
-	return modules.Exports{Named: map[string]any{
+	named := map[string]any{
 		"randomIntBetween":         mi.randomIntBetween,
 		"randomItem":               mi.randomItem,
 		"randomString":             mi.randomString,
@@ -112,7 +112,12 @@ func exports(vu modules.VU) modules.Exports {
 		"findBetween":              mi.findBetween,
 		"normalDistributionStages": mi.normalDistributionStages,
 		"check":                    mi.check,
-	}}
+	}
+	if err := addStageHelpers(rt, named); err != nil {
+		// Only a broken build gets here: the helpers are a constant.
+		panic(rt.NewGoError(err))
+	}
+	return modules.Exports{Named: named}
 }
 
 // throw raises a JavaScript exception naming the function and what was wrong.

@@ -138,7 +138,8 @@ func (mi *instance) parse(call sobek.FunctionCall) sobek.Value {
 		}
 		cfg.DelimitersToGuess = ds
 	}
-	for _, name := range []string{"step", "chunk", "worker", "download"} {
+	step, hasStep := sobek.AssertFunction(get(opts, "step"))
+	for _, name := range []string{"chunk", "worker", "download"} {
 		if v := get(opts, name); v != nil && v.ToBoolean() {
 			mi.throw("parse", "the %q option is not supported here: the whole text is parsed at once", name)
 		}
@@ -233,6 +234,13 @@ func (mi *instance) parse(call sobek.FunctionCall) sobek.Value {
 	_ = meta.Set("delimiter", res.Delimiter)
 	_ = meta.Set("linebreak", res.Linebreak)
 	_ = meta.Set("aborted", false)
+	if hasStep {
+		// With step, Papa Parse hands over rows one at a time and keeps none: the result's
+		// data is empty. The text is parsed already, so the calls are made in order here.
+		aborted := mi.stepRows(step, data, errVals, errs, meta)
+		_ = meta.Set("aborted", aborted)
+		data, errVals = nil, []any{}
+	}
 	_ = meta.Set("truncated", res.Truncated)
 	_ = meta.Set("cursor", len([]rune(input[:min(res.Cursor, len(input))])))
 	if header {
@@ -252,6 +260,41 @@ func (mi *instance) parse(call sobek.FunctionCall) sobek.Value {
 		}
 	}
 	return out
+}
+
+// stepRows calls step(results, parser) for each row, results being {data: row, errors:
+// that row's errors, meta}; parser.abort() stops it. It reports whether it was aborted.
+func (mi *instance) stepRows(step sobek.Callable, data, errVals []any, errs []Error, meta *sobek.Object) bool {
+	rt := mi.rt
+	aborted := false
+	parser := rt.NewObject()
+	_ = parser.Set("abort", func() { aborted = true })
+	unsupported := func(name string) func() {
+		return func() {
+			mi.throw("parse", "parser.%s() is not supported here: the text is parsed at once; use parser.abort() to stop", name)
+		}
+	}
+	_ = parser.Set("pause", unsupported("pause"))
+	_ = parser.Set("resume", unsupported("resume"))
+	for i, row := range data {
+		rowErrs := []any{}
+		for j, e := range errs {
+			if e.Row == i {
+				rowErrs = append(rowErrs, errVals[j])
+			}
+		}
+		results := rt.NewObject()
+		_ = results.Set("data", row)
+		_ = results.Set("errors", rt.NewArray(rowErrs...))
+		_ = results.Set("meta", meta)
+		if _, err := step(sobek.Undefined(), results, parser); err != nil {
+			panic(err)
+		}
+		if aborted {
+			return true
+		}
+	}
+	return false
 }
 
 // dynamicTyping turns the option (true, {field: true}, or function(field) → bool) into a

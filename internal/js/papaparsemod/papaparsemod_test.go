@@ -68,6 +68,16 @@ func TestParse(t *testing.T) {
 		{"empty input", `papa.parse('', {delimiter: ','}).data`, `[]`},
 		{"ArrayBuffer input", `papa.parse(new Uint8Array([97,44,98]).buffer).data`, `[["a","b"]]`},
 		{"complete callback", `(() => { let got; papa.parse('a,b', {complete: (r) => { got = r.data; }}); return got; })()`, `[["a","b"]]`},
+		{"step gets one row at a time and keeps none", `(() => {
+			const rows = []; let done;
+			const res = papa.parse('a,b\n1,2\n3', {header: true, step: (r) => rows.push([r.data, r.errors.map((e) => e.code)]), complete: (r) => { done = r.data.length; }});
+			return [rows, res.data, done, res.meta.aborted];
+		})()`, `[[[{"a":"1","b":"2"},[]],[{"a":"3"},["TooFewFields"]]],[],0,false]`},
+		{"step can abort", `(() => {
+			const rows = [];
+			const res = papa.parse('1\n2\n3', {delimiter: ',', step: (r, parser) => { rows.push(r.data[0]); if (rows.length === 2) parser.abort(); }});
+			return [rows, res.meta.aborted];
+		})()`, `[["1","2"],true]`},
 		{"unparse arrays", `papa.unparse([['a', 'b,c'], ['say "hi"', ' x'], [1, null]])`, `"a,\"b,c\"\r\n\"say \"\"hi\"\"\",\" x\"\r\n1,"`},
 		{"unparse objects", `papa.unparse([{id: 1, name: 'ann'}, {id: 2, name: 'bo'}])`, `"id,name\r\n1,ann\r\n2,bo"`},
 		{"unparse fields and data", `papa.unparse({fields: ['a', 'b'], data: [[1, 2]]}, {delimiter: ';', newline: '\n', quotes: true})`, `"\"a\";\"b\"\n\"1\";\"2\""`},
@@ -87,7 +97,8 @@ func TestParseRefusesBadInput(t *testing.T) {
 		{`papa.parse()`, "papaparse.parse(): the first argument must be the CSV text"},
 		{`papa.parse(42)`, "got 42"},
 		{`papa.parse('a', 'x')`, "papaparse.parse(): the config must be an object"},
-		{`papa.parse('a', {step: () => {}})`, `the "step" option is not supported`},
+		{`papa.parse('a', {chunk: () => {}})`, `the "chunk" option is not supported`},
+		{`papa.parse('a', {step: (r, p) => p.pause()})`, `parser.pause() is not supported here`},
 		{`papa.unparse(5)`, "papaparse.unparse(): the data must be an array"},
 	}
 	for _, c := range cases {
