@@ -58,11 +58,25 @@ type Metric struct {
 	Contains ValueType
 }
 
-// k6 accepts letters, digits, underscores and a few punctuation marks, 1 to 128 characters.
+// metricNameRE is the alphabet a threshold key's metric name is read in. It is wider than
+// what NewMetric registers (validMetricNameRE) so that a key such as "my metric" is
+// reported as a metric that does not exist rather than as unreadable text.
 var metricNameRE = regexp.MustCompile(`^[\p{L}\p{N}\._ !\?/&#\(\)<>%-]{1,128}$`)
 
+// validMetricNameRE is k6's rule for a metric's name: ASCII letters, digits and
+// underscores, starting with a letter or an underscore, 2 to 128 characters. k6 refuses
+// everything else when the metric is created (its regex allows one character more than its
+// message says; the documented 128 is kept here).
+var validMetricNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]{1,127}$`)
+
+// badMetricNameText is k6's explanation, word for word, so users find it in k6's docs.
+const badMetricNameText = "Metric names must only include up to 128 ASCII letters, numbers, or underscores " +
+	"and start with a letter or an underscore."
+
 // ErrInvalidMetricName is returned for a name outside the allowed alphabet or length.
-var ErrInvalidMetricName = fmt.Errorf("invalid metric name")
+//
+//lint:ignore ST1005 k6's capitalised wording, kept so users find it in k6's docs
+var ErrInvalidMetricName = fmt.Errorf("Invalid metric name")
 
 // ErrMetricConflict is returned when a name is registered again with another type.
 var ErrMetricConflict = fmt.Errorf("metric already registered with another type")

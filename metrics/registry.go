@@ -23,9 +23,10 @@ func NewRegistry() *Registry {
 // with the same type and value type returns the same *Metric; anything else is an error that
 // names the metric.
 func (r *Registry) NewMetric(name string, typ MetricType, contains ...ValueType) (*Metric, error) {
-	if !metricNameRE.MatchString(name) {
-		return nil, fmt.Errorf("%w %q: use 1 to 128 characters, each a letter, a digit, a space or one of . _ - ! ? / & # ( ) < > %%",
-			ErrInvalidMetricName, name)
+	if !validMetricNameRE.MatchString(name) {
+		// k6's wording ("Invalid metric name: 'x'. Metric names must ..."), wrapping the
+		// sentinel so callers can tell this error apart.
+		return nil, fmt.Errorf("%w: '%s'. %s", ErrInvalidMetricName, name, badMetricNameText)
 	}
 	vt := Default
 	if len(contains) > 0 {

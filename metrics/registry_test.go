@@ -2,7 +2,6 @@ package metrics_test
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,18 +26,18 @@ func TestRegistrySameNameSameMetric(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := metrics.NewRegistry()
-			a, err := r.NewMetric("m", tc.typ, tc.contains...)
+			a, err := r.NewMetric("my_metric", tc.typ, tc.contains...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := r.NewMetric("m", tc.typ, tc.contains...)
+			b, err := r.NewMetric("my_metric", tc.typ, tc.contains...)
 			if err != nil {
 				t.Fatalf("second NewMetric: %v", err)
 			}
 			if a != b {
 				t.Error("same name and type gave two metrics")
 			}
-			if a.Name != "m" || a.Type != tc.typ {
+			if a.Name != "my_metric" || a.Type != tc.typ {
 				t.Errorf("metric = %+v", a)
 			}
 			wantVT := metrics.Default
@@ -48,7 +47,7 @@ func TestRegistrySameNameSameMetric(t *testing.T) {
 			if a.Contains != wantVT {
 				t.Errorf("Contains = %v, want %v", a.Contains, wantVT)
 			}
-			if r.Get("m") != a {
+			if r.Get("my_metric") != a {
 				t.Error("Get returns another metric")
 			}
 		})
@@ -60,11 +59,11 @@ func TestRegistrySameNameSameMetric(t *testing.T) {
 func TestRegistryDefaultValueTypeExplicit(t *testing.T) {
 	t.Parallel()
 	r := metrics.NewRegistry()
-	a, err := r.NewMetric("m", metrics.Counter)
+	a, err := r.NewMetric("my_metric", metrics.Counter)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := r.NewMetric("m", metrics.Counter, metrics.Default)
+	b, err := r.NewMetric("my_metric", metrics.Counter, metrics.Default)
 	if err != nil || a != b {
 		t.Errorf("NewMetric(m, Counter, Default) = %p, %v; want %p", b, err, a)
 	}
@@ -119,22 +118,21 @@ func TestRegistryMetricNames(t *testing.T) {
 	}{
 		{"builtin", "iteration_duration", true},
 		{"neo4j", "neo4j_query_duration", true},
-		{"single char", "x", true},
-		{"digits", "m2", true},
-		{"space and punctuation k6 allows", "my metric (p/95) #1 & <ok>?! 50%", true},
-		{"dots and dashes", "a.b-c", true},
-		{"unicode letters", "métrique_数", true},
+		{"two chars", "m2", true},
+		{"leading underscore", "_m", true},
 		{"128 chars", strings.Repeat("a", 128), true},
-		{"128 runes of 2 bytes", strings.Repeat("é", 128), true},
+		// k6 refuses all of these at init (exit 107), with the message checked below.
+		{"single char", "x", false},
+		{"space", "test counter", false},
+		{"k6's other bad example", "test_counter_#", false},
+		{"leading digit", "2m", false},
+		{"dots and dashes", "a.b-c", false},
+		{"unicode letters", "métrique_数", false},
 		{"empty", "", false},
 		{"129 chars", strings.Repeat("a", 129), false},
 		{"braces (submetric syntax)", "m{name:q}", false},
 		{"colon", "a:b", false},
-		{"comma", "a,b", false},
 		{"newline", "a\nb", false},
-		{"tab", "a\tb", false},
-		{"quote", `a"b`, false},
-		{"star", "a*", false},
 		{"dollar", "$m", false},
 	}
 	for _, tc := range tests {
@@ -154,8 +152,10 @@ func TestRegistryMetricNames(t *testing.T) {
 			if !errors.Is(err, metrics.ErrInvalidMetricName) {
 				t.Fatalf("NewMetric(%q) = %v, %v; want ErrInvalidMetricName", tc.in, m, err)
 			}
-			if !strings.Contains(err.Error(), strconv.Quote(tc.in)) {
-				t.Errorf("error %q does not name %q", err, tc.in)
+			// k6's message, so a user can look it up in k6's documentation.
+			want := "Invalid metric name: '" + tc.in + "'. Metric names must only include up to 128 ASCII letters, numbers, or underscores and start with a letter or an underscore."
+			if err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
 			}
 			if r.Get(tc.in) != nil || len(r.All()) != 0 {
 				t.Errorf("invalid name %q was registered", tc.in)

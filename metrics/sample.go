@@ -11,6 +11,9 @@ type Sample struct {
 	Tags   *TagSet
 	Time   time.Time
 	Value  float64
+	// Metadata goes to outputs with the sample (k6's exec.vu.metrics.metadata) but is not a
+	// tag: no submetric or threshold sees it. Shared, never mutated.
+	Metadata map[string]string
 }
 
 // SampleContainer is what VUs push: one sample or several that belong together.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -229,7 +230,7 @@ func TestSampleContainers(t *testing.T) {
 	t.Parallel()
 	m := &metrics.Metric{Name: "m", Type: metrics.Counter}
 	s := metrics.Sample{Metric: m, Value: 1, Time: time.Unix(1, 0)}
-	if got := s.GetSamples(); len(got) != 1 || got[0] != s {
+	if got := s.GetSamples(); len(got) != 1 || !reflect.DeepEqual(got[0], s) {
 		t.Errorf("Sample.GetSamples = %v", got)
 	}
 	batch := metrics.Samples{s, {Metric: m, Value: 2}}

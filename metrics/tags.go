@@ -131,3 +131,18 @@ func (ts *TagSet) String() string {
 	b.WriteByte('}')
 	return b.String()
 }
+
+// Without returns a copy without key (the receiver when key is not set).
+func (ts *TagSet) Without(key string) *TagSet {
+	if ts == nil {
+		return ts
+	}
+	i, found := slices.BinarySearchFunc(ts.tags, key, func(t Tag, k string) int { return strings.Compare(t.Key, k) })
+	if !found {
+		return ts
+	}
+	n := &TagSet{tags: make([]Tag, 0, len(ts.tags)-1)}
+	n.tags = append(n.tags, ts.tags[:i]...)
+	n.tags = append(n.tags, ts.tags[i+1:]...)
+	return n
+}

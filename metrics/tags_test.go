@@ -256,3 +256,20 @@ func TestTagSetConcurrent(t *testing.T) {
 		t.Errorf("shared base changed: %v", got)
 	}
 }
+
+// Without (exec.vu.tags deletion, switched-off system tags) leaves the receiver untouched.
+func TestTagSetWithout(t *testing.T) {
+	t.Parallel()
+	ts := metrics.NewTagSet(map[string]string{"a": "1", "b": "2", "c": "3"})
+	got := ts.Without("b")
+	if got.String() != "{a:1, c:3}" || ts.String() != "{a:1, b:2, c:3}" {
+		t.Errorf("Without(b) = %s, receiver now %s", got, ts)
+	}
+	if ts.Without("zz") != ts {
+		t.Error("Without of a missing key should return the receiver")
+	}
+	var empty *metrics.TagSet
+	if empty.Without("a").Len() != 0 {
+		t.Error("nil set")
+	}
+}

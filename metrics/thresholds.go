@@ -175,17 +175,18 @@ func (t Threshold) supports(typ MetricType) bool {
 // it, 0 for everything (count, counter rate, gauge value, rate, and every trend statistic).
 // So "count>0" or "rate>0.99" on a metric that got no samples fails, and "count<10" passes.
 // That is k6's behaviour for counters, gauges and trends (since v0.38 thresholds are
-// evaluated even without samples: k6 issues #1053, #1346, #2540). For a Rate with no samples
-// k6 instead leaves the rate out and the threshold passes unexamined (k6 issue #4283, still
-// open, which its reporter and the fix proposed in k6 PR #4787 call a bug); we evaluate the
-// rate as 0, so "checks: rate>0.9" on a run where no check ever ran fails instead of passing
-// silently, while "rate<0.01" on an unused failure rate passes. Callers that want to flag
-// "no data" can look at s.Count().
+// evaluated even without samples: k6 issues #1053, #1346, #2540). A Rate with no samples is
+// the exception, as in k6 (its regression test empty_sink_no_nan.js): it has no rate to
+// compare, so every threshold on it passes, with the value 0. Callers that want to flag "no
+// data" can look at s.Count().
 //
 // A NaN aggregate (a NaN added to a counter or gauge) fails whatever the operator: there is
 // no meaningful comparison, and passing would hide the broken data. A sink that does not
 // have t's aggregation (which Validate rules out) or a nil sink fails with a NaN value.
 func (t Threshold) Evaluate(s Sink, elapsed time.Duration) (pass bool, value float64) {
+	if r, ok := s.(*RateSink); ok && r.N == 0 && t.Agg == "rate" {
+		return true, 0
+	}
 	v, ok := thresholdAggregate(s, t, elapsed)
 	if !ok {
 		return false, math.NaN()
@@ -436,7 +437,9 @@ func thresholdShort(b []byte) string {
 // "name" or "name{tag:value, tag2:value2}". Tag values may contain ':' (k6 splits at the
 // first one, so `{load_zone:amazon:us:ashburn}` works), spaces around keys and values are
 // dropped, and one pair of matching quotes around a value is dropped too
-// (`{name:"person-by-id"}`). Braces and commas inside values cannot be expressed.
+// (`{name:"person-by-id"}`). As in k6, the selector runs from the first '{' to the last
+// '}', so a value may hold braces (`{url:{id}}` selects url "{id}"); commas cannot be
+// expressed.
 func thresholdParseSelector(key string) (string, *TagSet, error) {
 	open := strings.IndexByte(key, '{')
 	if open < 0 {
@@ -458,9 +461,6 @@ func thresholdParseSelector(key string) (string, *TagSet, error) {
 		return "", nil, errors.New("the tag selector does not end with '}'")
 	}
 	inner := key[open+1 : len(key)-1]
-	if strings.ContainsAny(inner, "{}") {
-		return "", nil, errors.New("braces inside the tag selector")
-	}
 	if strings.TrimSpace(inner) == "" {
 		return "", nil, errors.New("empty tag selector {}; write metric{tag:value} or just the metric name")
 	}

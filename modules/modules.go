@@ -99,8 +99,12 @@ type State struct {
 	// Iteration is the VU's iteration counter, from 0.
 	Iteration int64
 	// Tags are the tags of the current iteration (scenario, group, user tags); samples
-	// carry them. The host replaces the pointer, never mutates the set.
+	// carry them. The host replaces the pointer, never mutates the set; so does k6/execution
+	// when a script sets exec.vu.tags.
 	Tags *metrics.TagSet
+	// Metadata is exec.vu.metrics.metadata: sent with samples to outputs, never a tag. It is
+	// replaced, never mutated, so a sample may keep the map it was given.
+	Metadata map[string]string
 	// Samples receives everything the VU measures; push with metrics.PushIfNotDone.
 	Samples chan<- metrics.SampleContainer
 	Logger  *slog.Logger

@@ -23,6 +23,11 @@ func (e *Engine) SetThresholds(ths []metrics.MetricThresholds, reg *metrics.Regi
 	e.thresholdOrder = nil
 	for _, mt := range ths {
 		m := reg.Get(mt.Metric)
+		if m == nil {
+			// A threshold on one of k6's own metrics (http_req_duration) is valid in k6
+			// even when nothing emits it; it is judged on no samples, as k6 does.
+			m = metrics.RegisterK6Builtin(reg, mt.Metric)
+		}
 		if err := mt.Validate(m); err != nil {
 			errs = append(errs, err)
 			continue
@@ -85,4 +90,56 @@ func (e *Engine) WatchThresholds(every time.Duration, stop <-chan struct{}, abor
 			}
 		}
 	}
+}
+
+// SetSystemTags applies k6's systemTags option: the system tags it leaves out are dropped
+// from samples before thresholds and outputs see them. The summary's own tables (checks by
+// name, the per-query table) still read them. Call before Start.
+func (e *Engine) SetSystemTags(st metrics.SystemTags) {
+	e.systemTags = sysTagFilter{st: st}
+	if !st.IsDefault() {
+		e.systemTags.cache = map[*metrics.TagSet]*metrics.TagSet{}
+	}
+}
+
+// sysTagFilter filters tag sets, caching by pointer: VUs and modules reuse their tag sets
+// from sample to sample, so each distinct set is filtered once. It is used only from the
+// ingest goroutine.
+type sysTagFilter struct {
+	st    metrics.SystemTags
+	cache map[*metrics.TagSet]*metrics.TagSet // nil when nothing is filtered
+}
+
+func (f *sysTagFilter) tags(ts *metrics.TagSet) *metrics.TagSet {
+	if f.cache == nil {
+		return ts
+	}
+	if out, ok := f.cache[ts]; ok {
+		return out
+	}
+	if len(f.cache) >= 4096 { // tag sets built from data: keep the cache bounded
+		clear(f.cache)
+	}
+	out := f.st.Filter(ts)
+	f.cache[ts] = out
+	return out
+}
+
+// batch is the batch as outputs get it: itself when nothing is filtered, else a copy with
+// each sample's tags filtered.
+func (f *sysTagFilter) batch(b []metrics.SampleContainer) []metrics.SampleContainer {
+	if f.cache == nil {
+		return b
+	}
+	out := make([]metrics.SampleContainer, 0, len(b))
+	for _, sc := range b {
+		ss := sc.GetSamples()
+		cp := make(metrics.Samples, len(ss))
+		for i, s := range ss {
+			s.Tags = f.tags(s.Tags)
+			cp[i] = s
+		}
+		out = append(out, cp)
+	}
+	return out
 }

@@ -3,7 +3,6 @@
 package executionmod
 
 import (
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -50,12 +49,21 @@ func exports(vu modules.VU) modules.Exports {
 		return host.Runner().Instance()
 	}
 	execution := rt.NewObject()
-	_ = execution.Set("vu", getters(map[string]func() any{
+	vuObj := getters(map[string]func() any{
 		"idInInstance":        func() any { return exec().VUID },
 		"idInTest":            func() any { return exec().VUID },
 		"iterationInInstance": func() any { return exec().IterationInInstance },
 		"iterationInScenario": func() any { return exec().IterationInScenario },
-	}))
+	})
+	// vu.tags and vu.metrics.tags are one object, as in k6; both read and write the VU's
+	// current tags, so what a script sets lands on every sample the VU emits afterwards.
+	tags := rt.NewDynamicObject(&tagsObject{vu: vu})
+	_ = vuObj.Set("tags", tags)
+	vuMetrics := rt.NewObject()
+	_ = vuMetrics.Set("tags", tags)
+	_ = vuMetrics.Set("metadata", rt.NewDynamicObject(&metadataObject{vu: vu}))
+	_ = vuObj.Set("metrics", vuMetrics)
+	_ = execution.Set("vu", vuObj)
 	_ = execution.Set("scenario", getters(map[string]func() any{
 		"name":     func() any { return exec().Scenario.Name },
 		"executor": func() any { return exec().Scenario.Executor },
@@ -100,13 +108,31 @@ func exports(vu modules.VU) modules.Exports {
 		rt.Interrupt(ErrAborted)
 		return sobek.Undefined()
 	})
-	_ = test.DefineAccessorProperty("options", rt.ToValue(func() any {
-		if host == nil {
-			return nil
+	_ = test.Set("fail", func(call sobek.FunctionCall) sobek.Value {
+		// k6 marks the run as failed and lets it go on: the iteration continues, and the
+		// run ends with exit code 110 once everything (summary, outputs) is done.
+		msg := ""
+		if a := call.Argument(0); !sobek.IsUndefined(a) && !sobek.IsNull(a) {
+			msg = a.String()
 		}
-		var o any
-		_ = json.Unmarshal(host.Runner().Options, &o)
-		return o
+		if host != nil && host.Runner().Fail != nil {
+			host.Runner().Fail(msg)
+		}
+		return sobek.Undefined()
+	})
+	var options *sobek.Object // built once per VU: the options do not change while it runs
+	_ = test.DefineAccessorProperty("options", rt.ToValue(func() sobek.Value {
+		if host == nil || len(host.Runner().Options) == 0 {
+			return sobek.Null()
+		}
+		if options == nil {
+			o, err := optionsObject(rt, host.Runner().Options)
+			if err != nil {
+				panic(rt.NewGoError(err))
+			}
+			options = o
+		}
+		return options
 	}), nil, sobek.FLAG_FALSE, sobek.FLAG_TRUE)
 	_ = execution.Set("test", test)
 	named := map[string]any{}

@@ -146,7 +146,18 @@ func (mi *instance) group(name string, fnv sobek.Value) (sobek.Value, error) {
 		mi.groupTags[k] = tags
 	}
 	state.Tags = tags
-	defer func() { state.Tags = old }()
+	defer func() {
+		if state.Tags == tags {
+			state.Tags = old
+			return
+		}
+		// The script set exec.vu.tags inside the group: keep its tags, end only the group.
+		if g, ok := old.Get("group"); ok {
+			state.Tags = state.Tags.With("group", g)
+		} else {
+			state.Tags = state.Tags.Without("group")
+		}
+	}()
 	start := time.Now()
 	v, err := fn(sobek.Undefined())
 	end := time.Now()

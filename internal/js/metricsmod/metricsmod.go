@@ -50,41 +50,60 @@ func constructor(vu modules.VU, t metrics.MetricType) func(sobek.ConstructorCall
 		o := call.This
 		_ = o.Set("name", m.Name)
 		_ = o.Set("add", func(c sobek.FunctionCall) sobek.Value {
-			add(vu, m, c.Argument(0), c.Argument(1))
-			return rt.ToValue(true)
+			return rt.ToValue(add(vu, m, c.Arguments))
 		})
 		return nil
 	}
 }
 
-// add pushes one sample with the VU's tags and the call's.
-func add(vu modules.VU, m *metrics.Metric, v, tags sobek.Value) {
+// add pushes one sample with the VU's tags and the call's. As in k6, a value that is not a
+// number is logged as a warning and dropped, and the iteration goes on: a bad sample must
+// not end a load test. Numeric strings count ('5' adds 5), true is 1, false is 0.
+func add(vu modules.VU, m *metrics.Metric, args []sobek.Value) bool {
 	rt := vu.Runtime()
 	state := vu.State()
 	if state == nil {
 		panic(rt.NewGoError(fmt.Errorf("%s.add() cannot be called in the init context", m.Name)))
 	}
-	var f float64
-	switch x := v.Export().(type) {
-	case bool:
-		if x {
-			f = 1
+	warn := func(msg string) bool {
+		if state.Logger != nil {
+			state.Logger.Warn(msg)
 		}
-	case int64:
-		f = float64(x)
-	case float64:
-		f = x
-	default:
-		panic(rt.NewGoError(fmt.Errorf("%s.add(%s): the value must be a number or a boolean", m.Name, v.String())))
+		return false
+	}
+	if len(args) == 0 {
+		return warn(fmt.Sprintf("no value was provided for metric '%s', a number or a boolean value is expected", m.Name))
+	}
+	v := args[0]
+	f := math.NaN()
+	if !sobek.IsNull(v) {
+		f = v.ToFloat()
+		if f == 0 && v.ToBoolean() {
+			f = 1 // a non-empty, non-numeric value that is truthy: k6 counts it as true
+		}
 	}
 	if math.IsNaN(f) {
-		panic(rt.NewGoError(fmt.Errorf("%s.add(NaN): the value must be a number", m.Name)))
+		return warn(fmt.Sprintf("'%s' is an invalid value for metric '%s', a number or a boolean value is expected",
+			shorten(v.String()), m.Name))
 	}
 	ts := state.Tags
-	if o, ok := tags.(*sobek.Object); ok {
-		for _, k := range o.Keys() {
-			ts = ts.With(k, o.Get(k).String())
+	if len(args) > 1 {
+		if o, ok := args[1].(*sobek.Object); ok {
+			for _, k := range o.Keys() {
+				ts = ts.With(k, o.Get(k).String())
+			}
 		}
 	}
-	metrics.PushIfNotDone(vu.Context(), state.Samples, metrics.Sample{Metric: m, Tags: ts, Time: time.Now(), Value: f})
+	metrics.PushIfNotDone(vu.Context(), state.Samples, metrics.Sample{Metric: m, Tags: ts, Time: time.Now(), Value: f, Metadata: state.Metadata})
+	return true
+}
+
+// shorten keeps a warning about a huge value (a whole response body) readable.
+func shorten(s string) string {
+	const keep = 100
+	r := []rune(s)
+	if len(r) <= keep {
+		return s
+	}
+	return fmt.Sprintf("%s... omitting %d characters ...%s", string(r[:keep/2]), len(r)-keep, string(r[len(r)-keep/2:]))
 }
