@@ -24,12 +24,16 @@ func TestConstantArrivals(t *testing.T) {
 		wantFirst []time.Duration
 		wantLast  time.Duration
 	}{
-		{"fractional spacing, no drift", 3, time.Second, 2 * time.Second, 6,
-			[]time.Duration{0, 333333333, 666666666, time.Second, 1333333333}, 1666666666},
-		{"200/s for 10s", 200, time.Second, 10 * time.Second, 2000,
-			[]time.Duration{0, 5 * time.Millisecond}, 9995 * time.Millisecond},
-		{"per minute", 30, time.Minute, time.Minute, 30, []time.Duration{0, 2 * time.Second}, 58 * time.Second},
-		{"huge offsets do not overflow", 1, 24 * time.Hour, 100 * 24 * time.Hour, 100, []time.Duration{0, 24 * time.Hour}, 99 * 24 * time.Hour},
+		// k6 starts one at 0 and one at the end itself: rate·duration + 1.
+		{"10/s for 2s is 21, as in k6", 10, time.Second, 2 * time.Second, 21,
+			[]time.Duration{0, 100 * time.Millisecond}, 2 * time.Second},
+		{"fractional spacing, no drift", 3, time.Second, 2 * time.Second, 7,
+			[]time.Duration{0, 333333333, 666666666, time.Second, 1333333333}, 2 * time.Second},
+		{"200/s for 10s", 200, time.Second, 10 * time.Second, 2001,
+			[]time.Duration{0, 5 * time.Millisecond}, 10 * time.Second},
+		{"per minute", 30, time.Minute, time.Minute, 31, []time.Duration{0, 2 * time.Second}, time.Minute},
+		{"a tick that misses the end", 3, time.Second, 1900 * time.Millisecond, 6, []time.Duration{0}, 1666666666},
+		{"huge offsets do not overflow", 1, 24 * time.Hour, 100 * 24 * time.Hour, 101, []time.Duration{0, 24 * time.Hour}, 100 * 24 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &constantArrivals{rate: tc.rate, unit: tc.unit, end: tc.end}
@@ -96,15 +100,15 @@ func TestConstantArrivalRate(t *testing.T) {
 		if n := len(r.samplesOf(r.bm.DroppedIterations)); n != 0 {
 			t.Errorf("%d dropped_iterations samples, want 0", n)
 		}
-		if r.elapsed != 10005*time.Millisecond {
-			t.Errorf("Run took %v, want 10.005s (the last iteration starts at 9.995s)", r.elapsed)
+		if r.elapsed != 10010*time.Millisecond {
+			t.Errorf("Run took %v, want 10.01s (the last iteration starts at 10s)", r.elapsed)
 		}
 	})
 }
 
 // TestConstantArrivalRateDrops: 10 iterations/s of 250ms on 2 VUs. Due at 0, 100, 200ms...:
 // A takes 0-250, B 100-350, none is free at 200 (dropped), A takes 300, B 400, 500 is
-// dropped, and so on: every third is dropped, 33 of 100.
+// dropped, and so on: every third is dropped, 33 of the 101 due (the last at 10s).
 func TestConstantArrivalRateDrops(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newTestRun(t, `{"scenarios":{"car":{"executor":"constant-arrival-rate","rate":10,"duration":"10s",
@@ -113,8 +117,8 @@ func TestConstantArrivalRateDrops(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := r.progress("car")
-		if it, d := p.Iterations.Load(), p.Dropped.Load(); it != 67 || d != 33 {
-			t.Errorf("%d iterations, %d dropped; want 67, 33", it, d)
+		if it, d := p.Iterations.Load(), p.Dropped.Load(); it != 68 || d != 33 {
+			t.Errorf("%d iterations, %d dropped; want 68, 33", it, d)
 		}
 		dropped := r.samplesOf(r.bm.DroppedIterations)
 		if len(dropped) != 33 {
@@ -128,8 +132,8 @@ func TestConstantArrivalRateDrops(t *testing.T) {
 				t.Fatalf("dropped at %v, want at 200ms + k·300ms", off)
 			}
 		}
-		if n := len(r.samplesOf(r.bm.IterationStartDelay)); n != 67 {
-			t.Errorf("%d iteration_start_delay samples, want 67 (one per iteration started)", n)
+		if n := len(r.samplesOf(r.bm.IterationStartDelay)); n != 68 {
+			t.Errorf("%d iteration_start_delay samples, want 68 (one per iteration started)", n)
 		}
 	})
 }
@@ -154,8 +158,8 @@ func TestConstantArrivalRateMaxVUs(t *testing.T) {
 		if err := r.wait(); err != nil {
 			t.Fatal(err)
 		}
-		if it, d := p.Iterations.Load(), p.Dropped.Load(); it != 100 || d != 0 {
-			t.Errorf("%d iterations, %d dropped; want 100, 0", it, d)
+		if it, d := p.Iterations.Load(), p.Dropped.Load(); it != 101 || d != 0 {
+			t.Errorf("%d iterations, %d dropped; want 101, 0", it, d)
 		}
 		if r.rec.maxRunning != 3 {
 			t.Errorf("%d iterations ran at once, want 3", r.rec.maxRunning)
@@ -174,8 +178,8 @@ func TestConstantArrivalRateGracefulStop(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := r.progress("car")
-			if it, in := p.Iterations.Load(), p.Interrupted.Load(); it != 0 || in != 3 {
-				t.Errorf("%d iterations, %d interrupted; want 0, 3", it, in)
+			if it, in := p.Iterations.Load(), p.Interrupted.Load(); it != 0 || in != 4 {
+				t.Errorf("%d iterations, %d interrupted; want 0, 4 (due at 0, 1, 2 and 3s)", it, in)
 			}
 			if r.elapsed != 4*time.Second {
 				t.Errorf("Run took %v, want 4s", r.elapsed)
@@ -344,7 +348,7 @@ func TestConstantArrivalRateRealTimeLosesNothing(t *testing.T) {
 	close(samples)
 	wg.Wait()
 	p := s.Progress()[0]
-	if it, d := p.Iterations.Load(), p.Dropped.Load(); it+d != 1500 || delays != it {
-		t.Errorf("%d iterations + %d dropped, want 1500; %d start delays, want one per iteration", it, d, delays)
+	if it, d := p.Iterations.Load(), p.Dropped.Load(); it+d != 1501 || delays != it {
+		t.Errorf("%d iterations + %d dropped, want 1501; %d start delays, want one per iteration", it, d, delays)
 	}
 }

@@ -22,8 +22,11 @@ func (r *scenarioRun) rampingArrivalRate(graceful, hard context.Context) error {
 // rampingArrivals is the schedule of a rate that changes linearly within each stage.
 //
 // With the rate r(t) in iterations per nanosecond, the number of iterations due by t is
-// N(t) = ∫₀ᵗ r; iteration k (from 0) is due when N reaches k, so a constant rate gives the
-// same schedule as constant-arrival-rate and the total is N(end), rounded up. Within a stage
+// N(t) = ∫₀ᵗ r; iteration k (from 0) is due when N reaches k+1, as in k6: the first
+// iteration waits for a whole iteration's worth of rate (at 10/s it starts at 100ms, not at
+// once), and one that would be due at the very end is not started (k6's scenario ends
+// first). So 10/s held for 2s starts 19, at 0.1s ... 1.9s; constant-arrival-rate, which
+// starts one at 0 and one at the end, starts 21. Within a stage
 // that starts at rate a, ends at rate b and lasts D, the count m into the stage is reached
 // after x where a·x + (b-a)·x²/(2D) = m, that is
 //
@@ -68,12 +71,14 @@ func newRampingArrivals(startRate int64, unit time.Duration, stages []options.St
 func (p *rampingArrivals) next() (time.Duration, bool) {
 	for ; p.i < len(p.stages); p.i++ {
 		st := p.stages[p.i]
-		m := float64(p.k) - st.before
-		if m >= st.count {
+		m := float64(p.k+1) - st.before
+		if m > st.count {
 			continue
 		}
 		at := st.start + time.Duration(math.Round(st.offset(m)))
-		if at >= p.end {
+		// A due time within a microsecond of the end is the end itself, off by float
+		// rounding: k6 does not start it either.
+		if at >= p.end-time.Microsecond {
 			return 0, false
 		}
 		p.k++

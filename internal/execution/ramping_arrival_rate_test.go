@@ -26,9 +26,12 @@ func allArrivals(p arrivals) []time.Duration {
 }
 
 func TestRampingArrivals(t *testing.T) {
-	t.Run("a constant stage is constant-arrival-rate", func(t *testing.T) {
+	// k6 starts a ramping-arrival-rate iteration once a whole iteration's worth of rate has
+	// passed, and none at the end: constant-arrival-rate's ticks without the first and last.
+	t.Run("a constant stage is constant-arrival-rate without its first and last", func(t *testing.T) {
 		got := allArrivals(newRampingArrivals(200, time.Second, []options.Stage{stage(10*time.Second, 200)}))
 		want := allArrivals(&constantArrivals{rate: 200, unit: time.Second, end: 10 * time.Second})
+		want = want[1 : len(want)-1]
 		if len(got) != len(want) {
 			t.Fatalf("%d iterations, want %d", len(got), len(want))
 		}
@@ -47,21 +50,24 @@ func TestRampingArrivals(t *testing.T) {
 		// iteration k is due at want[k]
 		want map[int]time.Duration
 	}{
-		// N(t) = t²/2 per s² (rate t/s): iteration k is due at √(2k) s.
-		{"ramp up from 0", 0, time.Second, []options.Stage{stage(10*time.Second, 10)}, 50,
-			map[int]time.Duration{0: 0, 2: 2 * time.Second, 8: 4 * time.Second, 18: 6 * time.Second, 32: 8 * time.Second, 49: 9899494937}},
-		// N(t) = 10t - t²/2: iteration k is due at 10 - √(100-2k) s.
-		{"ramp down to 0", 10, time.Second, []options.Stage{stage(10*time.Second, 0)}, 50,
-			map[int]time.Duration{0: 0, 18: 2 * time.Second, 32: 4 * time.Second, 42: 6 * time.Second, 48: 8 * time.Second}},
-		{"a stage at rate 0 starts nothing", 0, time.Second, []options.Stage{stage(5*time.Second, 0), stage(5*time.Second, 10)}, 25,
-			map[int]time.Duration{0: 5 * time.Second, 1: 6 * time.Second, 4: 7 * time.Second}},
-		{"a zero-duration stage jumps", 0, time.Second, []options.Stage{stage(0, 10), stage(2*time.Second, 10)}, 20,
-			map[int]time.Duration{0: 0, 1: 100 * time.Millisecond, 19: 1900 * time.Millisecond}},
-		// 0 -> 60/min over 1m is 0 -> 1/s: N(t) = t²/120, iteration k is due at √(120k) s.
-		{"timeUnit scales the rate", 0, time.Minute, []options.Stage{stage(time.Minute, 60)}, 30,
-			map[int]time.Duration{0: 0, 15: 42426406871}},
-		{"up, hold, down: 2000", 0, time.Second, []options.Stage{stage(10*time.Second, 100), stage(10*time.Second, 100), stage(10*time.Second, 0)}, 2000,
-			map[int]time.Duration{500: 10 * time.Second, 1000: 15 * time.Second, 1500: 20 * time.Second}},
+		// N(t) = t²/2 per s² (rate t/s): iteration k is due at √(2(k+1)) s; the 50th would be
+		// due at the end, 10s, and is not started.
+		{"ramp up from 0", 0, time.Second, []options.Stage{stage(10*time.Second, 10)}, 49,
+			map[int]time.Duration{0: 1414213562, 1: 2 * time.Second, 7: 4 * time.Second, 17: 6 * time.Second, 31: 8 * time.Second, 48: 9899494937}},
+		// N(t) = 10t - t²/2: iteration k is due at 10 - √(100-2(k+1)) s.
+		{"ramp down to 0", 10, time.Second, []options.Stage{stage(10*time.Second, 0)}, 49,
+			map[int]time.Duration{0: 100505063, 17: 2 * time.Second, 31: 4 * time.Second, 41: 6 * time.Second, 47: 8 * time.Second}},
+		{"a stage at rate 0 starts nothing", 0, time.Second, []options.Stage{stage(5*time.Second, 0), stage(5*time.Second, 10)}, 24,
+			map[int]time.Duration{0: 6 * time.Second, 3: 7 * time.Second}},
+		{"10/s for 2s is 19, as in k6", 10, time.Second, []options.Stage{stage(2*time.Second, 10)}, 19,
+			map[int]time.Duration{0: 100 * time.Millisecond, 18: 1900 * time.Millisecond}},
+		{"a zero-duration stage jumps", 0, time.Second, []options.Stage{stage(0, 10), stage(2*time.Second, 10)}, 19,
+			map[int]time.Duration{0: 100 * time.Millisecond, 18: 1900 * time.Millisecond}},
+		// 0 -> 60/min over 1m is 0 -> 1/s: N(t) = t²/120, iteration k is due at √(120(k+1)) s.
+		{"timeUnit scales the rate", 0, time.Minute, []options.Stage{stage(time.Minute, 60)}, 29,
+			map[int]time.Duration{0: 10954451150, 14: 42426406871}},
+		{"up, hold, down: 1999", 0, time.Second, []options.Stage{stage(10*time.Second, 100), stage(10*time.Second, 100), stage(10*time.Second, 0)}, 1999,
+			map[int]time.Duration{499: 10 * time.Second, 999: 15 * time.Second, 1499: 20 * time.Second}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := allArrivals(newRampingArrivals(tc.startRate, tc.unit, tc.stages))
@@ -185,10 +191,10 @@ func TestRampingArrivalRateStop(t *testing.T) {
 		if err := r.wait(); err != nil {
 			t.Fatal(err)
 		}
-		// Due at 0, 0.1, ... 1.0s: 11 started; those started by 0.55s end by 1.55s.
+		// Due at 0.1, 0.2, ... 1.0s: 10 started; those started by 0.55s end by 1.55s.
 		p := r.progress("rar")
-		if it, in := p.Iterations.Load(), p.Interrupted.Load(); it != 6 || in != 5 {
-			t.Errorf("%d iterations, %d interrupted; want 6, 5", it, in)
+		if it, in := p.Iterations.Load(), p.Interrupted.Load(); it != 5 || in != 5 {
+			t.Errorf("%d iterations, %d interrupted; want 5, 5", it, in)
 		}
 		if r.elapsed != 1550*time.Millisecond {
 			t.Errorf("Run took %v, want 1.55s", r.elapsed)

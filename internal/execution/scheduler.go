@@ -189,7 +189,9 @@ func (s *Scheduler) runScenario(graceful, hard context.Context, p *Progress) err
 	sc := p.Scenario
 	p.Started.Store(time.Now().UnixNano())
 	defer func() { p.Ended.Store(time.Now().UnixNano()) }()
-	tags := s.BaseTags.WithMap(sc.Tags).With("scenario", p.Name)
+	// group "" is the root group: k6 tags every sample of an iteration with its group, the
+	// root one included, and --out json readers rely on the key being there.
+	tags := s.BaseTags.WithMap(sc.Tags).With("scenario", p.Name).With("group", "")
 	run := &scenarioRun{sched: s, progress: p, tags: tags}
 	switch sc.Executor {
 	case options.SharedIterations:
@@ -255,13 +257,36 @@ func (r *scenarioRun) withVUs(n int64, loop func(i int64, vu VU)) error {
 // iterate runs one iteration and keeps the scenario's counts. It reports false when the
 // iteration was interrupted, so loops stop.
 func (r *scenarioRun) iterate(hard context.Context, vu VU) bool {
+	start := time.Now()
 	err := vu.Iteration(hard, r.progress.Scenario.Exec)
 	if errors.Is(err, ErrInterrupted) {
 		r.progress.Interrupted.Add(1)
 		return false
 	}
 	r.progress.Iterations.Add(1)
+	r.minIterationPause(hard, start)
 	return true
+}
+
+// minIterationPause makes a whole iteration that began at start and ended sooner than
+// minIterationDuration wait out the rest before the VU goes on, as k6 does: the option paces
+// each VU. The wait is not part of iteration_duration, and a hard stop (gracefulStop
+// expired, Ctrl-C) ends it at once.
+func (r *scenarioRun) minIterationPause(hard context.Context, start time.Time) {
+	m := r.sched.Options.MinIterationDuration
+	if m == nil || *m <= 0 {
+		return
+	}
+	rest := m.D() - time.Since(start)
+	if rest <= 0 {
+		return
+	}
+	t := time.NewTimer(rest)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-hard.Done():
+	}
 }
 
 // ErrInterrupted is what a VU returns for an iteration that a hard stop cut short; such an

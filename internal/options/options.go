@@ -31,6 +31,22 @@ type Options struct {
 	NoSummary         *bool                      `json:"noSummary,omitempty"`
 	SummaryTimeUnit   *string                    `json:"summaryTimeUnit,omitempty"`
 
+	// Lifecycle, as in k6: noSetup/noTeardown skip those functions (--no-setup,
+	// --no-teardown); handleSummaryTimeout bounds handleSummary() (k6's default 2m);
+	// minIterationDuration makes an iteration that ends sooner wait out the rest.
+	NoSetup              *bool     `json:"noSetup,omitempty"`
+	NoTeardown           *bool     `json:"noTeardown,omitempty"`
+	HandleSummaryTimeout *Duration `json:"handleSummaryTimeout,omitempty"`
+	MinIterationDuration *Duration `json:"minIterationDuration,omitempty"`
+	// NoConnectionReuse is read only to warn that it has no effect: Neo4j connections are
+	// pooled per identity whatever it says.
+	NoConnectionReuse *bool `json:"noConnectionReuse,omitempty"`
+	// SystemTags lists the system tags samples keep (k6's systemTags, --system-tags); nil
+	// is k6's default set. Checked and applied by metrics.ParseSystemTags.
+	SystemTags []string `json:"systemTags,omitempty"`
+	// ConsoleOutput is k6's consoleOutput (--console-output): a file console.* writes to.
+	ConsoleOutput *string `json:"consoleOutput,omitempty"`
+
 	// Unknown holds option names this host does not know, to warn about (k6 ignores them).
 	Unknown []string `json:"-"`
 }
@@ -48,9 +64,9 @@ var ErrInvalid = errors.New("invalid options")
 // accepted silently. Any other name that is not a field of Options gets a warning.
 var ignoredOptions = map[string]bool{
 	"discardResponseBodies": true, "insecureSkipTLSVerify": true, "userAgent": true, "batch": true,
-	"batchPerHost": true, "httpDebug": true, "noConnectionReuse": true, "noVUConnectionReuse": true,
-	"throw": true, "maxRedirects": true, "systemTags": true, "ext": true,
-	"cloud": true, "hosts": true, "dns": true, "minIterationDuration": true, "noCookiesReset": true,
+	"batchPerHost": true, "httpDebug": true, "noVUConnectionReuse": true,
+	"throw": true, "maxRedirects": true, "ext": true,
+	"cloud": true, "hosts": true, "dns": true, "noCookiesReset": true,
 	"rps": true, "blockHostnames": true, "localIPs": true, "tlsAuth": true, "tlsCipherSuites": true,
 	"tlsVersion": true, "executionSegment": true, "executionSegmentSequence": true, "paused": true,
 }
@@ -278,6 +294,13 @@ func (base Options) Apply(o Options) Options {
 	over(&out.TeardownTimeout, o.TeardownTimeout, o.TeardownTimeout != nil)
 	over(&out.NoSummary, o.NoSummary, o.NoSummary != nil)
 	over(&out.SummaryTimeUnit, o.SummaryTimeUnit, o.SummaryTimeUnit != nil)
+	over(&out.NoSetup, o.NoSetup, o.NoSetup != nil)
+	over(&out.NoTeardown, o.NoTeardown, o.NoTeardown != nil)
+	over(&out.HandleSummaryTimeout, o.HandleSummaryTimeout, o.HandleSummaryTimeout != nil)
+	over(&out.MinIterationDuration, o.MinIterationDuration, o.MinIterationDuration != nil)
+	over(&out.NoConnectionReuse, o.NoConnectionReuse, o.NoConnectionReuse != nil)
+	over(&out.SystemTags, o.SystemTags, o.SystemTags != nil)
+	over(&out.ConsoleOutput, o.ConsoleOutput, o.ConsoleOutput != nil)
 	if o.Tags != nil { // tags merge, the higher layer winning per tag
 		merged := make(map[string]string, len(out.Tags)+len(o.Tags))
 		maps.Copy(merged, out.Tags)
@@ -294,17 +317,29 @@ func over[T any](dst *T, v T, set bool) {
 	}
 }
 
-// Resolve turns the shortcuts into scenarios (iterations -> shared-iterations, duration ->
-// constant-vus, stages -> ramping-vus, nothing -> one VU running one iteration) and
-// validates the result. All problems are reported together.
+// Resolve turns the shortcuts into scenarios as k6 does (iterations -> shared-iterations,
+// with duration as its maxDuration; duration -> constant-vus; stages -> ramping-vus starting
+// at vus; vus alone -> shared-iterations of vus iterations; nothing -> per-vu-iterations,
+// one VU running one iteration) and validates the result. All problems are reported together.
 func (o Options) Resolve() (Options, error) {
 	var errs []error
-	shortcuts := o.Duration != nil || o.Iterations != nil || o.Stages != nil
+	shortcuts := o.Duration != nil || o.Iterations != nil || len(o.Stages) > 0
 	if shortcuts && len(o.Scenarios) > 0 {
 		errs = append(errs, errors.New("\"scenarios\" and the shortcuts \"duration\", \"iterations\" or \"stages\" are both set; use one or the other"))
 	}
 	if o.VUs != nil && *o.VUs < 0 {
 		errs = append(errs, fmt.Errorf("option \"vus\": %d is negative", *o.VUs))
+	}
+	// As k6: two shortcuts that each choose an executor contradict each other.
+	if len(o.Stages) > 0 && (o.Iterations != nil || o.Duration != nil) {
+		other := "iterations"
+		if o.Iterations == nil {
+			other = "duration"
+		}
+		errs = append(errs, fmt.Errorf("options %q and \"stages\" are both set; use one or the other", other))
+	}
+	if o.Iterations == nil && o.Duration != nil && *o.Duration <= 0 && len(o.Scenarios) == 0 {
+		errs = append(errs, fmt.Errorf("option \"duration\": %s must be more than 0 (for a test with no end, use the externally-controlled executor)", *o.Duration))
 	}
 	if len(o.Scenarios) == 0 {
 		vus := int64(1)
@@ -317,21 +352,23 @@ func (o Options) Resolve() (Options, error) {
 			s.Executor = SharedIterations
 			s.Iterations = o.Iterations
 			s.MaxDuration = o.Duration
-		case o.Stages != nil:
+		case len(o.Stages) > 0:
 			s.Executor = RampingVUs
 			s.StartVUs = &vus
 			s.VUs = nil
 			s.Stages = o.Stages
-		case o.Duration != nil && *o.Duration > 0:
+		case o.Duration != nil && *o.Duration > 0: // 0 is refused above, once
 			s.Executor = ConstantVUs
 			s.Duration = o.Duration
-		default:
+		case o.VUs != nil:
 			s.Executor = SharedIterations
+			s.Iterations = &vus
+		default:
+			// k6's default when nothing says how to run: one VU, one iteration, on the
+			// per-vu-iterations executor (its name shows in the summary and exec.scenario).
+			s.Executor = PerVUIterations
 			one := int64(1)
 			s.Iterations = &one
-			if vus > 1 {
-				s.Iterations = &vus
-			}
 		}
 		o.Scenarios = map[string]Scenario{"default": s}
 	}
@@ -391,3 +428,14 @@ func (m multiErr) Error() string {
 func (m multiErr) Unwrap() []error { return m }
 
 func joinIndented(errs []error) error { return multiErr(errs) }
+
+// Warnings are what the run should say about options it accepts but cannot honour.
+// discardResponseBodies and the other HTTP options are silently ignored instead: they
+// change nothing a Neo4j test measures.
+func (o Options) Warnings() []string {
+	var w []string
+	if o.NoConnectionReuse != nil && *o.NoConnectionReuse {
+		w = append(w, "option \"noConnectionReuse\" has no effect here: each identity's Neo4j connections are pooled and reused")
+	}
+	return w
+}

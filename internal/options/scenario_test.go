@@ -50,8 +50,15 @@ func TestResolveShortcuts(t *testing.T) {
 		in   string
 		want options.Scenario
 	}{
+		// k6's default: per-vu-iterations, not shared-iterations (its name shows in the summary).
 		{"nothing is one VU running one iteration", `{}`, common(options.Scenario{
-			Executor: options.SharedIterations, VUs: i64p(1), Iterations: i64p(1), MaxDuration: durp(10 * time.Minute),
+			Executor: options.PerVUIterations, VUs: i64p(1), Iterations: i64p(1), MaxDuration: durp(10 * time.Minute),
+		})},
+		{"vus alone is shared-iterations of vus iterations", `{"vus":4}`, common(options.Scenario{
+			Executor: options.SharedIterations, VUs: i64p(4), Iterations: i64p(4), MaxDuration: durp(10 * time.Minute),
+		})},
+		{"empty stages are no shortcut", `{"stages":[]}`, common(options.Scenario{
+			Executor: options.PerVUIterations, VUs: i64p(1), Iterations: i64p(1), MaxDuration: durp(10 * time.Minute),
 		})},
 		{"iterations is shared-iterations", `{"vus":2,"iterations":10}`, common(options.Scenario{
 			Executor: options.SharedIterations, VUs: i64p(2), Iterations: i64p(10), MaxDuration: durp(10 * time.Minute),
@@ -425,5 +432,23 @@ func TestMaxConcurrentVUsSharesVUsBetweenScenariosThatCannotOverlap(t *testing.T
 				t.Fatalf("got %d, want %d", got, c.want)
 			}
 		})
+	}
+}
+
+// k6 refuses a zero duration shortcut and two shortcuts that each pick an executor.
+func TestResolveShortcutConflicts(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`{"duration":"0s"}`: `"duration": 0s must be more than 0`,
+		`{"iterations":3,"stages":[{"duration":"1s","target":1}]}`:  `"iterations" and "stages" are both set`,
+		`{"duration":"5s","stages":[{"duration":"1s","target":1}]}`: `"duration" and "stages" are both set`,
+	} {
+		o, err := options.FromJSON([]byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.Resolve(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one containing %q", in, err, want)
+		}
 	}
 }
