@@ -297,3 +297,62 @@ func (r *Runner) moduleNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// unmangleFrame gives a stack frame ("name (path:line:col)") back the function name the
+// script wrote. The bundler names an anonymous `export default function` after its file
+// (script.js's is script_default, a second one script_default2); k6 compiles the script as
+// written and shows it as `default`, so users search their script for that.
+func unmangleFrame(frame string) string {
+	name, rest, ok := strings.Cut(frame, " (")
+	if !ok || !strings.Contains(name, "_default") {
+		return frame
+	}
+	loc := strings.TrimSuffix(rest, ")")
+	// loc is path:line:col; the path may itself hold colons (file:///, C:\).
+	for range 2 {
+		if i := strings.LastIndexByte(loc, ':'); i >= 0 {
+			loc = loc[:i]
+		}
+	}
+	if strings.TrimRight(name, "0123456789") != bundlerDefaultName(loc) {
+		return frame
+	}
+	return "default (" + rest
+}
+
+// bundlerDefaultName is the name the bundler (esbuild) gives the anonymous default export
+// of the module at path: the file's base name without its extension (the folder's name for
+// an index file), made a valid identifier, plus "_default".
+func bundlerDefaultName(path string) string {
+	path = strings.ReplaceAll(path, "\\", "/")
+	dir, base := "", path
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		dir, base = path[:i], path[i+1:]
+	}
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	if base == "index" {
+		if i := strings.LastIndexByte(dir, '/'); i >= 0 {
+			dir = dir[i+1:]
+		}
+		if dir != "" {
+			base = dir
+		}
+	}
+	var b strings.Builder
+	for i, r := range base {
+		ok := r == '_' || r == '$' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0x80 ||
+			i > 0 && r >= '0' && r <= '9'
+		if i == 0 && r >= '0' && r <= '9' {
+			b.WriteByte('_')
+			ok = true
+		}
+		if ok {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String() + "_default"
+}
