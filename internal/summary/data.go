@@ -82,6 +82,26 @@ type DataQuery struct {
 	Max      float64 `json:"max"`
 }
 
+// zeroValues are the values k6 reports for a metric of type typ that got no samples.
+func zeroValues(typ metrics.MetricType, trendStats []string) map[string]float64 {
+	switch typ {
+	case metrics.Counter:
+		return map[string]float64{"count": 0, "rate": 0}
+	case metrics.Gauge:
+		return map[string]float64{"value": 0, "min": 0, "max": 0}
+	case metrics.Rate:
+		return map[string]float64{"rate": 0, "passes": 0, "fails": 0}
+	}
+	if len(trendStats) == 0 {
+		trendStats = metrics.DefaultTrendStats
+	}
+	v := make(map[string]float64, len(trendStats))
+	for _, s := range trendStats {
+		v[s] = 0
+	}
+	return v
+}
+
 func groupID(path string) string {
 	sum := md5.Sum([]byte(path)) //nolint:gosec
 	return hex.EncodeToString(sum[:])
@@ -100,7 +120,9 @@ func BuildData(r Report, results []engine.ThresholdResult, setupJSON string, std
 	for _, t := range results {
 		dm, ok := d.Metrics[t.Key]
 		if !ok {
-			dm = DataMetric{Type: t.Metric.Type.String(), Contains: t.Metric.Contains.String(), Values: map[string]float64{}}
+			// No samples: k6 still lists a metric that has thresholds, with the zero value
+			// of every stat its type has, so data.metrics[name].values.X is a number.
+			dm = DataMetric{Type: t.Metric.Type.String(), Contains: t.Metric.Contains.String(), Values: zeroValues(t.Metric.Type, r.TrendStats)}
 		}
 		if dm.Thresholds == nil {
 			dm.Thresholds = map[string]ThresholdRes{}
@@ -152,27 +174,24 @@ func buildGroups(checks []engine.Check) Group {
 	return root
 }
 
-// LegacyExport is --summary-export's older, flat JSON: per metric its values directly, rates
-// as passes/fails/value, and for each threshold whether it failed.
+// LegacyExport is --summary-export's JSON, k6's older format: handleSummary's data without
+// options and state, each metric replaced by its values (a rate's "rate" renamed "value",
+// each threshold as whether it failed), and the groups and checks of root_group as objects
+// keyed by name rather than arrays. setup_data stays, as in k6.
 func LegacyExport(d Data) ([]byte, error) {
-	out := map[string]any{"root_group": d.RootGroup}
-	ms := map[string]any{}
-	names := make([]string, 0, len(d.Metrics))
-	for n := range d.Metrics {
-		names = append(names, n)
+	out := map[string]any{"root_group": legacyGroup(d.RootGroup)}
+	if d.SetupData != nil {
+		out["setup_data"] = d.SetupData
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		m := d.Metrics[n]
-		flat := map[string]any{}
-		if m.Type == metrics.Rate.String() {
-			flat["passes"] = m.Values["passes"]
-			flat["fails"] = m.Values["fails"]
-			flat["value"] = m.Values["rate"]
-		} else {
-			for k, v := range m.Values {
-				flat[k] = v
-			}
+	ms := map[string]any{}
+	for n, m := range d.Metrics {
+		flat := make(map[string]any, len(m.Values)+1)
+		for k, v := range m.Values {
+			flat[k] = v
+		}
+		if r, ok := m.Values["rate"]; ok && m.Type == metrics.Rate.String() {
+			delete(flat, "rate")
+			flat["value"] = r
 		}
 		if len(m.Thresholds) > 0 {
 			th := map[string]bool{}
@@ -190,6 +209,19 @@ func LegacyExport(d Data) ([]byte, error) {
 	enc.SetIndent("", "    ")
 	err := enc.Encode(out)
 	return bytes.TrimRight(buf.Bytes(), "\n"), err
+}
+
+// legacyGroup is g with its sub-groups and checks keyed by name, recursively.
+func legacyGroup(g Group) map[string]any {
+	groups := make(map[string]any, len(g.Groups))
+	for _, sg := range g.Groups {
+		groups[sg.Name] = legacyGroup(sg)
+	}
+	checks := make(map[string]any, len(g.Checks))
+	for _, c := range g.Checks {
+		checks[c.Name] = c
+	}
+	return map[string]any{"name": g.Name, "path": g.Path, "id": g.ID, "groups": groups, "checks": checks}
 }
 
 // ReportFromData rebuilds a text report from handleSummary data, for textSummary(data).
@@ -237,6 +269,26 @@ func ReportFromData(d Data) Report {
 	for _, q := range d.Queries {
 		r.Queries = append(r.Queries, engine.QueryRow{QueryKey: engine.QueryKey{Name: q.Name, Mode: q.Mode}, Count: q.Count,
 			Failures: q.Failures, Avg: q.Avg, P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max})
+	}
+	return r
+}
+
+// AddThresholdMetrics lists in r every metric a threshold is on that got no samples, with
+// zero values, as k6's summary shows it: a threshold's metric is never missing from the
+// report that judges it.
+func AddThresholdMetrics(r Report, results []engine.ThresholdResult) Report {
+	have := make(map[string]bool, len(r.Metrics))
+	for _, m := range r.Metrics {
+		have[m.Metric.Name] = true
+	}
+	for _, t := range results {
+		if have[t.Key] || t.Metric == nil {
+			continue
+		}
+		have[t.Key] = true
+		m := *t.Metric
+		m.Name = t.Key
+		r.Metrics = append(r.Metrics, engine.MetricValues{Metric: &m, Values: zeroValues(m.Type, r.TrendStats)})
 	}
 	return r
 }

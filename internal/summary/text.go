@@ -40,6 +40,8 @@ type Report struct {
 	TimeUnit string
 	// OutputDrops are the outputs that lost samples because they could not keep up.
 	OutputDrops []engine.OutputDrop
+	// Full is --summary-mode full: after the totals, a section per group with its checks.
+	Full bool
 }
 
 // ExceptionCount is a distinct script exception and how often it was thrown.
@@ -93,7 +95,8 @@ func WriteText(w io.Writer, r Report, color bool) error {
 				p.line("    " + p.mark(true) + " " + esc(c.Name))
 			} else {
 				p.line("    " + p.mark(false) + " " + esc(c.Name))
-				p.line(fmt.Sprintf("      ↳  %s — ✓ %d / ✗ %d", pct(c.Passes, c.Passes+c.Fails), c.Passes, c.Fails))
+				// k6 floors this one to a whole percent: 2 of 3 is 66%, never 100% while a check failed.
+				p.line(fmt.Sprintf("      ↳  %d%% — ✓ %d / ✗ %d", 100*c.Passes/(c.Passes+c.Fails), c.Passes, c.Fails))
 			}
 		}
 		p.line("")
@@ -108,10 +111,21 @@ func WriteText(w io.Writer, r Report, color bool) error {
 	}
 	shown := map[string]bool{"checks": true}
 	// CUSTOM comes first in k6's layout; compute the sets in matching order, print in k6's.
+	// A submetric goes where its metric goes, right under it (sorted by parent, then
+	// selector, as k6 sorts them), whatever sorts between the two by plain name.
+	ordered := append([]engine.MetricValues(nil), r.Metrics...)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		pi, si := splitSubmetric(ordered[i].Metric.Name)
+		pj, sj := splitSubmetric(ordered[j].Metric.Name)
+		if pi != pj {
+			return pi < pj
+		}
+		return si < sj
+	})
 	bySection := map[string][]engine.MetricValues{}
 	for _, s := range sections {
-		for _, m := range r.Metrics {
-			if !shown[m.Metric.Name] && s.match(m.Metric.Name) {
+		for _, m := range ordered {
+			if parent, _ := splitSubmetric(m.Metric.Name); !shown[m.Metric.Name] && s.match(parent) {
 				bySection[s.title] = append(bySection[s.title], m)
 				shown[m.Metric.Name] = true
 			}
@@ -124,9 +138,12 @@ func WriteText(w io.Writer, r Report, color bool) error {
 		}
 		p.line("    " + title)
 		for _, m := range ms {
-			p.metricLine(esc(m.Metric.Name), formatValues(m, r.TrendStats, r.Elapsed, p.timeFmt()))
+			p.metricLine(displayName(m.Metric.Name), formatValues(m, r.TrendStats, r.Elapsed, p.timeFmt()))
 		}
 		p.line("")
+	}
+	if r.Full {
+		writeGroups(p, r)
 	}
 	if len(r.Queries) > 0 {
 		p.line("")
@@ -154,6 +171,62 @@ func WriteText(w io.Writer, r Report, color bool) error {
 	}
 	p.line("")
 	return p.err
+}
+
+// writeGroups is --summary-mode full's part: for each group, in the order its checks were
+// first seen, a "GROUP: a › b" section with the group's own check totals and checks.
+func writeGroups(p *printer, r Report) {
+	var order []string
+	byGroup := map[string][]engine.Check{}
+	for _, c := range r.Checks {
+		if c.Group == "" {
+			continue
+		}
+		if _, ok := byGroup[c.Group]; !ok {
+			order = append(order, c.Group)
+		}
+		byGroup[c.Group] = append(byGroup[c.Group], c)
+	}
+	for _, g := range order {
+		p.line("")
+		p.header("GROUP: " + esc(strings.TrimPrefix(strings.ReplaceAll(g, "::", " › "), " › ")))
+		var pass, fail uint64
+		for _, c := range byGroup[g] {
+			pass += c.Passes
+			fail += c.Fails
+		}
+		total := pass + fail
+		p.metricLine("checks_total", fmt.Sprintf("%-8s %s/s", strconv.FormatUint(total, 10), num(perSecond(float64(total), r.Elapsed))))
+		p.metricLine("checks_succeeded", fmt.Sprintf("%s %d out of %d", pct(pass, total), pass, total))
+		p.metricLine("checks_failed", fmt.Sprintf("%s %d out of %d", pct(fail, total), fail, total))
+		p.line("")
+		for _, c := range byGroup[g] {
+			p.line("    " + p.mark(c.Fails == 0) + " " + esc(c.Name))
+			if c.Fails > 0 {
+				p.line(fmt.Sprintf("      ↳  %d%% — ✓ %d / ✗ %d", 100*c.Passes/(c.Passes+c.Fails), c.Passes, c.Fails))
+			}
+		}
+		p.line("")
+	}
+}
+
+// splitSubmetric splits "metric{tag:value}" into "metric" and "{tag:value}"; a plain
+// metric's selector is "".
+func splitSubmetric(name string) (parent, selector string) {
+	if i := strings.IndexByte(name, '{'); i >= 0 {
+		return name[:i], name[i:]
+	}
+	return name, ""
+}
+
+// displayName is how the summary names a metric: a submetric as "{ tag:value }", two
+// columns further in than its metric, as k6 prints it.
+func displayName(name string) string {
+	parent, sel := splitSubmetric(name)
+	if sel == "" {
+		return esc(parent)
+	}
+	return "  { " + esc(strings.TrimSuffix(sel[1:], "}")) + " }"
 }
 
 func firstLine(s string) string {
@@ -246,7 +319,16 @@ func pct(n, total uint64) string {
 	if total == 0 {
 		return "0.00%"
 	}
-	return fmt.Sprintf("%.2f%%", 100*float64(n)/float64(total))
+	return ratePercent(float64(n) / float64(total))
+}
+
+// ratePercent prints a rate (0..1) as k6 does: as a percentage cut, not rounded, to two
+// decimals, so 2 of 3 is 66.66% and 9999 of 10000 passes never shows as 100.00%.
+func ratePercent(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return num(v) + "%"
+	}
+	return strconv.FormatFloat(math.Trunc(v*100*100)/100, 'f', 2, 64) + "%"
 }
 
 // num prints a number the way k6 does: two decimals at most, no trailing zeros.
@@ -390,7 +472,7 @@ func esc(s string) string { return metrics.EscapeControl(s) }
 func FormatAggregate(m *metrics.Metric, agg string, v float64) string {
 	switch {
 	case m.Type == metrics.Rate:
-		return fmt.Sprintf("%.2f%%", 100*v)
+		return ratePercent(v)
 	case m.Type == metrics.Trend && m.Contains == metrics.Time && agg != "count":
 		return formatTime(v)
 	}

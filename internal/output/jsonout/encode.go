@@ -133,19 +133,20 @@ func (e *encoder) appendMetric(b []byte, m *metrics.Metric) []byte {
 }
 
 // appendPoint appends
-// {"type":"Point","data":{"time":T,"value":V,"tags":{...}},"metric":N}
-// and a newline. Our samples carry no metadata, so the "metadata" key k6 adds when a sample
-// has some never appears.
+// {"metric":N,"type":"Point","data":{"time":T,"value":V,"tags":{...}}}
+// and a newline. k6 orders a Point's keys metric, type, data (unlike a Metric line's type,
+// data, metric), and tools that read the file line by line rely on it. Our samples carry no
+// metadata, so the "metadata" key k6 adds when a sample has some never appears.
 func (e *encoder) appendPoint(b []byte, s *metrics.Sample) []byte {
-	b = append(b, `{"type":"Point","data":{"time":`...)
+	b = append(b, `{"metric":`...)
+	b = appendString(b, s.Metric.Name)
+	b = append(b, `,"type":"Point","data":{"time":`...)
 	b = appendTime(b, s.Time)
 	b = append(b, `,"value":`...)
 	b = appendFloat(b, s.Value)
 	b = append(b, `,"tags":`...)
 	b = appendTags(b, s.Tags)
-	b = append(b, `},"metric":`...)
-	b = appendString(b, s.Metric.Name)
-	return append(b, "}\n"...)
+	return append(b, "}}\n"...)
 }
 
 // appendTime writes t as encoding/json does: RFC 3339 with nanoseconds, trailing zeros

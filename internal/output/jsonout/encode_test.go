@@ -23,20 +23,20 @@ func TestAppendPoint(t *testing.T) {
 		name: "nanoseconds, zone and tags (k6's example)",
 		s: metrics.Sample{Metric: dur, Time: time.Date(2017, 5, 9, 14, 34, 45, 239531499, plus2), Value: 459.865729,
 			Tags: metrics.NewTagSet(map[string]string{"status": "200", "group": "::my group::json", "method": "GET"})},
-		want: `{"type":"Point","data":{"time":"2017-05-09T14:34:45.239531499+02:00","value":459.865729,"tags":{"group":"::my group::json","method":"GET","status":"200"}},"metric":"neo4j_query_duration"}` + "\n",
+		want: `{"metric":"neo4j_query_duration","type":"Point","data":{"time":"2017-05-09T14:34:45.239531499+02:00","value":459.865729,"tags":{"group":"::my group::json","method":"GET","status":"200"}}}` + "\n",
 	}, {
 		name: "no tags is null, whole seconds drop the fraction",
 		s:    metrics.Sample{Metric: vus, Time: time.Date(2021, 2, 24, 13, 37, 10, 0, time.UTC), Value: 5},
-		want: `{"type":"Point","data":{"time":"2021-02-24T13:37:10Z","value":5,"tags":null},"metric":"vus"}` + "\n",
+		want: `{"metric":"vus","type":"Point","data":{"time":"2021-02-24T13:37:10Z","value":5,"tags":null}}` + "\n",
 	}, {
 		name: "trailing zeros of the fraction dropped",
 		s:    metrics.Sample{Metric: vus, Time: time.Date(2021, 2, 24, 13, 37, 10, 120000000, time.UTC), Value: 1e-7, Tags: &metrics.TagSet{}},
-		want: `{"type":"Point","data":{"time":"2021-02-24T13:37:10.12Z","value":1e-7,"tags":null},"metric":"vus"}` + "\n",
+		want: `{"metric":"vus","type":"Point","data":{"time":"2021-02-24T13:37:10.12Z","value":1e-7,"tags":null}}` + "\n",
 	}, {
 		name: "text that needs escaping",
 		s: metrics.Sample{Metric: dur, Time: time.Date(2021, 2, 24, 13, 37, 10, 1, time.UTC), Value: math.NaN(),
 			Tags: metrics.NewTagSet(map[string]string{"name": "MATCH (n {id: \"x\"})\nRETURN n<>1 & \\"})},
-		want: `{"type":"Point","data":{"time":"2021-02-24T13:37:10.000000001Z","value":null,"tags":{"name":"MATCH (n {id: \"x\"})\nRETURN n<>1 & \\"}},"metric":"neo4j_query_duration"}` + "\n",
+		want: `{"metric":"neo4j_query_duration","type":"Point","data":{"time":"2021-02-24T13:37:10.000000001Z","value":null,"tags":{"name":"MATCH (n {id: \"x\"})\nRETURN n<>1 & \\"}}}` + "\n",
 	}}
 	e := newEncoder(nil)
 	for _, tt := range tests {

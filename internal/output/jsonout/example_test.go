@@ -28,6 +28,6 @@ func ExampleNew() {
 	_ = o.Stop()
 	// Output:
 	// {"type":"Metric","data":{"name":"neo4j_query_duration","type":"trend","contains":"time","thresholds":["p(95)<200"],"submetrics":null},"metric":"neo4j_query_duration"}
-	// {"type":"Point","data":{"time":"2025-01-02T03:04:05.123456789Z","value":1.5,"tags":{"mode":"read","name":"q1"}},"metric":"neo4j_query_duration"}
-	// {"type":"Point","data":{"time":"2025-01-02T03:04:05.124456789Z","value":2,"tags":{"mode":"read","name":"q1"}},"metric":"neo4j_query_duration"}
+	// {"metric":"neo4j_query_duration","type":"Point","data":{"time":"2025-01-02T03:04:05.123456789Z","value":1.5,"tags":{"mode":"read","name":"q1"}}}
+	// {"metric":"neo4j_query_duration","type":"Point","data":{"time":"2025-01-02T03:04:05.124456789Z","value":2,"tags":{"mode":"read","name":"q1"}}}
 }

@@ -7,8 +7,10 @@
 // The first time a metric is seen, a line describes it; then each sample is a Point line:
 //
 //	{"type":"Metric","data":{"name":"neo4j_query_duration","type":"trend","contains":"time","thresholds":["p(95)<200"],"submetrics":null},"metric":"neo4j_query_duration"}
-//	{"type":"Point","data":{"time":"2025-01-02T03:04:05.123456789Z","value":1.5,"tags":{"mode":"read","name":"q1"}},"metric":"neo4j_query_duration"}
+//	{"metric":"neo4j_query_duration","type":"Point","data":{"time":"2025-01-02T03:04:05.123456789Z","value":1.5,"tags":{"mode":"read","name":"q1"}}}
 //
+// The two kinds order their keys differently, as k6 writes them: a Metric line type, data,
+// metric; a Point line metric, type, data.
 // "thresholds" lists the sources of the thresholds set on the metric itself ([] when there are
 // none); "submetrics" lists, for every threshold key with a tag selector on this metric,
 // {"name":"metric{tag:value}","suffix":"tag:value","tags":{"tag":"value"}} (null when there are

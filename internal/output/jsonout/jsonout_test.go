@@ -64,7 +64,7 @@ type metricData struct {
 
 // The layout, key order included, of the two kinds of line.
 var (
-	pointRE  = regexp.MustCompile(`^\{"type":"Point","data":\{"time":"[^"]+","value":[-0-9.e+]+,"tags":(null|\{.*\})\},"metric":"[^"]+"\}$`)
+	pointRE  = regexp.MustCompile(`^\{"metric":"[^"]+","type":"Point","data":\{"time":"[^"]+","value":[-0-9.e+]+,"tags":(null|\{.*\})\}\}$`)
 	metricRE = regexp.MustCompile(`^\{"type":"Metric","data":\{"name":"[^"]+","type":"(counter|gauge|rate|trend)","contains":"(default|time|data)","thresholds":\[.*\],"submetrics":(null|\[.*\])\},"metric":"[^"]+"\}$`)
 )
 
