@@ -1,12 +1,19 @@
 package cmd
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/logging"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 )
 
@@ -17,6 +24,7 @@ type runConfig struct {
 	tags          []string
 	quiet         bool
 	noSummary     bool
+	summaryMode   string // compact, full or disabled (k6's --summary-mode)
 	noColor       bool
 	trendStats    string
 	summaryExport string
@@ -27,6 +35,20 @@ type runConfig struct {
 	report        string
 	address       string
 	script        string
+
+	// Logging, as k6's global flags: --log-format, --log-output, -v, --console-output.
+	logFormat     string // logfmt (the default; k6's text format), json or raw
+	logOutput     string // stderr, stdout, none or file=PATH
+	verbose       bool
+	consoleOutput string
+
+	noThresholds  bool
+	includeSysEnv bool   // --include-system-env-vars: the process environment in __ENV (k6's default for run)
+	compatMode    string // extended, base or experimental_enhanced: accepted, one loader for all
+	throw         bool   // -w/--throw: k6's is for failed HTTP requests, which this tool has none of
+	linger        bool
+	noUsageReport bool
+	files         []*os.File // the log and console files, closed when the command ends
 }
 
 func runFlags() (*pflag.FlagSet, *runConfig) {
@@ -47,9 +69,24 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.StringVar(&c.trendStats, "summary-trend-stats", "", "trend columns of the summary, e.g. avg,p(95),p(99.9)")
 	fs.String("summary-time-unit", "", "print every time of the summary in s, ms or us")
 	fs.BoolVar(&c.noSummary, "no-summary", false, "do not print the end-of-test summary")
+	fs.StringVar(&c.summaryMode, "summary-mode", "compact", "end-of-test summary: compact, full (adds a section per group) or disabled")
 	fs.StringVar(&c.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6's older flat format) to FILE")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress output")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colours in the output")
+	fs.StringArrayP("stage", "s", nil, "a ramping stage DURATION:TARGET, e.g. 30s:10 (repeatable or comma-separated); replaces the script's scenarios")
+	fs.BoolVar(&c.noThresholds, "no-thresholds", false, "do not evaluate (or show) the thresholds")
+	fs.Bool("no-setup", false, "do not run setup()")
+	fs.Bool("no-teardown", false, "do not run teardown()")
+	fs.StringVar(&c.logFormat, "log-format", "", "log format: logfmt (default when stderr is not a terminal), json or raw")
+	fs.StringVar(&c.logOutput, "log-output", "stderr", "where logs go: stderr, stdout, none or file=PATH")
+	fs.StringVar(&c.consoleOutput, "console-output", "", "write console.log() and friends to FILE instead of the log")
+	fs.String("system-tags", "", "comma-separated system tags the samples keep (k6's systemTags)")
+	fs.BoolVar(&c.includeSysEnv, "include-system-env-vars", true, "pass the process environment to the script's __ENV")
+	fs.StringVar(&c.compatMode, "compatibility-mode", "extended", "JS compatibility mode: extended, base or experimental_enhanced (all run the same here)")
+	fs.BoolVarP(&c.verbose, "verbose", "v", false, "debug logs")
+	fs.BoolVarP(&c.throw, "throw", "w", false, "accepted for k6 compatibility; no effect (k6 throws on failed HTTP requests, which this tool does not make)")
+	fs.BoolVarP(&c.linger, "linger", "l", false, "after the run, keep the process (and the API and dashboard) up until Ctrl-C")
+	fs.BoolVar(&c.noUsageReport, "no-usage-report", false, "accepted for k6 compatibility; this tool sends no usage report")
 	return fs, c
 }
 
@@ -63,7 +100,9 @@ func parseRunArgs(args []string) (*runConfig, error) {
 		return nil, fmt.Errorf("run takes exactly one script, got %d arguments", fs.NArg())
 	}
 	c.script = fs.Arg(0)
-	var errs []string
+	// errs make the command line unusable (exit 255, as k6); invalid are values that parse
+	// but that the option checks refuse (exit 104, as k6).
+	var errs, invalid []string
 	if !fs.Changed("dashboard-port") {
 		c.dashboardPort = -2 // not given: the environment or the default decides
 	}
@@ -74,9 +113,13 @@ func parseRunArgs(args []string) (*runConfig, error) {
 	if fs.Changed("duration") {
 		s, _ := fs.GetString("duration")
 		d, err := options.ParseDuration(s)
-		if err != nil {
+		switch {
+		case err != nil && strings.HasPrefix(strings.TrimSpace(s), "-"):
+			// A duration, but out of range: k6 parses it and its option checks refuse it (104).
+			invalid = append(invalid, fmt.Sprintf("--duration: %v", err))
+		case err != nil:
 			errs = append(errs, fmt.Sprintf("--duration: %v", err))
-		} else {
+		default:
 			c.opts.Duration = &d
 		}
 	}
@@ -90,6 +133,49 @@ func parseRunArgs(args []string) (*runConfig, error) {
 	}
 	if c.trendStats != "" {
 		c.opts.SummaryTrendStats = strings.Split(c.trendStats, ",")
+	}
+	if fs.Changed("stage") {
+		raw, _ := fs.GetStringArray("stage")
+		stages, err := parseStages(raw)
+		if err != nil {
+			errs = append(errs, "--stage: "+err.Error())
+		} else {
+			c.opts.Stages = stages
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  **bool
+	}{{"no-setup", &c.opts.NoSetup}, {"no-teardown", &c.opts.NoTeardown}} {
+		if fs.Changed(f.name) {
+			v, _ := fs.GetBool(f.name)
+			*f.dst = &v
+		}
+	}
+	if fs.Changed("system-tags") {
+		s, _ := fs.GetString("system-tags")
+		c.opts.SystemTags = []string{}
+		for _, t := range strings.Split(s, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				c.opts.SystemTags = append(c.opts.SystemTags, t)
+			}
+		}
+	}
+	switch c.logFormat {
+	case "", "logfmt", "text", "json", "raw":
+	default:
+		errs = append(errs, fmt.Sprintf("--log-format %q: want logfmt, json or raw", c.logFormat))
+	}
+	if _, err := logging.ParseOutput(c.logOutput); err != nil {
+		errs = append(errs, "--log-output: "+err.Error())
+	}
+	switch c.compatMode {
+	case "extended", "base", "experimental_enhanced":
+	default:
+		errs = append(errs, fmt.Sprintf("--compatibility-mode %q: want extended, base or experimental_enhanced", c.compatMode))
+	}
+	if err := checkSummaryMode(c.summaryMode); err != nil {
+		invalid = append(invalid, "--summary-mode: "+err.Error()) // an invalid option (104), as the corpus has it
 	}
 	for _, kv := range c.env {
 		if !strings.Contains(kv, "=") {
@@ -108,9 +194,40 @@ func parseRunArgs(args []string) (*runConfig, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("%w:\n  - %s", options.ErrInvalid, strings.Join(errs, "\n  - "))
+		return nil, fmt.Errorf("%w:\n  - %s", errBadFlags, strings.Join(append(errs, invalid...), "\n  - "))
+	}
+	if len(invalid) > 0 {
+		return nil, fmt.Errorf("%w:\n  - %s", options.ErrInvalid, strings.Join(invalid, "\n  - "))
 	}
 	return c, nil
+}
+
+// errBadFlags marks a command line whose flags parse but whose values do not (k6 exits 255
+// for those, as for an unknown flag).
+var errBadFlags = errors.New("invalid command-line flags")
+
+// parseStages reads k6's --stage values: DURATION:TARGET, each flag holding one or more
+// separated by commas.
+func parseStages(raw []string) ([]options.Stage, error) {
+	var out []options.Stage
+	for _, r := range raw {
+		for _, s := range strings.Split(r, ",") {
+			d, t, ok := strings.Cut(strings.TrimSpace(s), ":")
+			if !ok {
+				return nil, fmt.Errorf("%q: want DURATION:TARGET, e.g. 30s:10", s)
+			}
+			dur, err := options.ParseDuration(d)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %v", s, err)
+			}
+			n, err := strconv.ParseInt(t, 10, 64)
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("%q: the target %q is not a whole number of VUs", s, t)
+			}
+			out = append(out, options.Stage{Duration: dur, Target: n})
+		}
+	}
+	return out, nil
 }
 
 // envOptions reads the K6_* variables k6 documents for the options this host has.
@@ -148,4 +265,156 @@ func envOptions(env map[string]string) (options.Options, error) {
 		return o, fmt.Errorf("%w:\n  - %s", options.ErrInvalid, strings.Join(errs, "\n  - "))
 	}
 	return o, nil
+}
+
+// loggers makes the run's logger as k6's --log-format, --log-output, -v and --no-color say,
+// and console.log's own when --console-output names a file. close closes the files.
+func (c *runConfig) loggers(gs *GlobalState) (logger, console *slog.Logger, closeAll func(), err error) {
+	level := slog.LevelInfo
+	if c.verbose {
+		level = slog.LevelDebug
+	}
+	closeAll = func() {
+		for _, f := range c.files {
+			_ = f.Close()
+		}
+	}
+	out, err := logging.ParseOutput(c.logOutput)
+	if err != nil {
+		return nil, nil, closeAll, fmt.Errorf("--log-output: %w", err)
+	}
+	var w io.Writer
+	tty := false
+	switch out.Kind {
+	case "stdout":
+		w, tty = gs.Stdout, gs.StdoutTTY
+	case "none":
+		w = io.Discard
+	case "file":
+		f, err := os.OpenFile(out.Path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, nil, closeAll, fmt.Errorf("--log-output: %w", err)
+		}
+		c.files = append(c.files, f)
+		w = f
+	default:
+		w, tty = gs.Stderr, gs.StderrTTY
+	}
+	format := c.format(tty)
+	_, noColorEnv := gs.Env["NO_COLOR"]
+	logger = logging.NewFormat(w, slog.LevelDebug, format, tty && !c.noColor && !noColorEnv)
+	logger = slog.New(levelFilter{logger.Handler(), level})
+	if c.consoleOutput != "" {
+		c.opts.ConsoleOutput = &c.consoleOutput // so the options (exec.test.options) show it
+		f, err := os.OpenFile(c.consoleOutput, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			closeAll()
+			return nil, nil, func() {}, fmt.Errorf("--console-output: %w", err)
+		}
+		c.files = append(c.files, f)
+		// A file is never a terminal: k6 writes it in its text format without colours.
+		console = logging.NewFormat(f, level, c.format(false), false)
+	}
+	return logger, console, closeAll, nil
+}
+
+// format is the log format for a writer that is (or is not) a terminal: k6's text format
+// is the bracketed one on a terminal and logfmt elsewhere.
+func (c *runConfig) format(tty bool) logging.Format {
+	switch c.logFormat {
+	case "json":
+		return logging.FormatJSON
+	case "raw":
+		return logging.FormatRaw
+	}
+	if tty {
+		return logging.FormatTerminal
+	}
+	return logging.FormatLogfmt
+}
+
+// levelFilter drops records below level (-v lowers it to debug).
+type levelFilter struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (l levelFilter) Enabled(ctx context.Context, lv slog.Level) bool {
+	return lv >= l.level && l.Handler.Enabled(ctx, lv)
+}
+
+func (l levelFilter) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelFilter{l.Handler.WithAttrs(as), l.level}
+}
+
+func (l levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{l.Handler.WithGroup(n), l.level}
+}
+
+// lingerAfter is --linger for a run without the control API: once the run has ended
+// (summary printed, outputs flushed) the process stays until Ctrl-C and then exits with the
+// run's code.
+func (r *testRun) lingerAfter(code int) int {
+	r.linger(false)
+	return code
+}
+
+// linger waits, once, for Ctrl-C after the run, as k6's --linger does; not when a signal
+// already stopped the run. watching says the run's signal watch is still on (the control
+// API is up then and stays up while this waits).
+func (r *testRun) linger(watching bool) {
+	if !r.cfg.linger || r.lingered || r.gs.Signals == nil || r.signalled() {
+		return
+	}
+	r.lingered = true
+	r.logger.Info("Linger set; waiting for Ctrl+C to fully exit...")
+	if !watching {
+		<-r.gs.Signals
+		return
+	}
+	done := make(chan struct{})
+	var once sync.Once
+	r.onSignal(func(int) { once.Do(func() { close(done) }) })
+	<-done
+}
+
+// mergeWarning layers the options (config file, script, environment, flags) and, as k6
+// does, warns each time a layer's duration, iterations, stages or scenarios replace
+// scenarios that a lower layer defined, with k6's words.
+func (r *testRun) mergeWarning(file, script, env, flags options.Options) options.Options {
+	merged := file
+	for _, l := range []struct {
+		name string
+		o    options.Options
+	}{{"script", script}, {"env", env}, {"cli", flags}} {
+		if merged.Scenarios != nil && (l.o.Duration != nil || l.o.Iterations != nil || l.o.Stages != nil || l.o.Scenarios != nil) {
+			r.logger.Warn(fmt.Sprintf("%q level configuration overrode scenarios configuration entirely", l.name))
+		}
+		merged = merged.Apply(l.o)
+	}
+	return merged
+}
+
+// consoleOutputOption applies the consoleOutput option when it comes from the script, the
+// config file or the environment rather than --console-output (whose file is open already):
+// console.* from then on goes to that file, as in k6.
+func (r *testRun) consoleOutputOption() int {
+	path := r.opts.ConsoleOutput
+	if r.cfg.consoleOutput != "" || path == nil || *path == "" {
+		return ExitOK
+	}
+	f, err := os.OpenFile(*path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return r.fail(ExitInvalidConfig, "%v: consoleOutput: %v", options.ErrInvalid, err)
+	}
+	r.cfg.files = append(r.cfg.files, f)
+	level := slog.LevelInfo
+	if r.cfg.verbose {
+		level = slog.LevelDebug
+	}
+	r.consoleLogger = logging.NewFormat(f, level, r.cfg.format(false), false)
+	if r.runner != nil {
+		r.runner.ConsoleLogger = r.consoleLogger
+	}
+	return ExitOK
 }

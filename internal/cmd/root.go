@@ -26,8 +26,9 @@ Run 'xk6-neo4j help run' for the run flags.
 func Main(gs *GlobalState) int {
 	args := gs.Args[1:]
 	if len(args) == 0 {
-		fmt.Fprint(gs.Stderr, usage)
-		return ExitUsage
+		// As k6 with no command: the help, and success.
+		fmt.Fprint(gs.Stdout, usage)
+		return ExitOK
 	}
 	switch args[0] {
 	case "run":
@@ -49,5 +50,5 @@ func Main(gs *GlobalState) int {
 		return ExitOK
 	}
 	fmt.Fprintf(gs.Stderr, "unknown command %q\n\n%s", args[0], strings.TrimLeft(usage, "\n"))
-	return ExitUsage
+	return ExitUsage // 255, as k6 for an unknown command or flag
 }

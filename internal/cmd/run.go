@@ -21,7 +21,6 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/loader"
-	"github.com/xk6-neo4j/xk6-neo4j/internal/logging"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/summary"
@@ -47,6 +46,7 @@ type testRun struct {
 
 	thresholdAbort atomic.Bool
 	scriptAbort    atomic.Pointer[string] // test.abort()'s reason
+	markedFailed   atomic.Pointer[string] // the first exec.test.fail()'s message
 	abortRun       func()
 	engineStart    time.Time
 
@@ -55,11 +55,24 @@ type testRun struct {
 	initCtx    context.Context
 	signals    *signalWatch
 	stopSignal func() // ends the signal watch when the run is over
+
+	consoleLogger *slog.Logger // --console-output's; nil: console.log goes to logger
+	lingered      bool         // --linger has waited already
 }
 
 // setThresholds reads options.thresholds and checks them against the metrics the init code
 // registered; any problem is an invalid option (exit 104).
 func (r *testRun) setThresholds() int {
+	if r.opts.SystemTags != nil {
+		st, err := metrics.ParseSystemTags(r.opts.SystemTags)
+		if err != nil {
+			return r.fail(ExitInvalidConfig, "%v: %v", options.ErrInvalid, err)
+		}
+		r.engine.SetSystemTags(st)
+	}
+	if r.cfg.noThresholds {
+		return ExitOK // --no-thresholds: as in k6, not even parsed, so none fails or shows
+	}
 	ths, err := metrics.ParseThresholds(r.opts.Thresholds)
 	if err == nil {
 		err = r.engine.SetThresholds(ths, r.registry)
@@ -73,6 +86,8 @@ func (r *testRun) setThresholds() int {
 func runCommand(gs *GlobalState, args []string) int {
 	cfg, err := parseRunArgs(args)
 	if err != nil {
+		// k6 exits 255 for an unknown flag and for a flag's value that does not parse, 104
+		// for a value that parses but is out of range.
 		fmt.Fprintf(gs.Stderr, "error: %v\n\nRun 'xk6-neo4j help run' for the flags.\n", err)
 		if errors.Is(err, options.ErrInvalid) {
 			return ExitInvalidConfig
@@ -80,8 +95,18 @@ func runCommand(gs *GlobalState, args []string) int {
 		return ExitUsage
 	}
 	color := gs.StdoutTTY && !cfg.noColor && gs.Env["NO_COLOR"] == ""
-	r := &testRun{gs: gs, cfg: cfg, logger: logging.New(gs.Stderr, slog.LevelInfo, color), env: scriptEnv(gs.Env, cfg.env)}
-	return r.run(color)
+	logger, consoleLogger, closeLogs, err := cfg.loggers(gs)
+	if err != nil {
+		fmt.Fprintf(gs.Stderr, "error: %v\n", err)
+		return ExitUsage
+	}
+	defer closeLogs()
+	env := gs.Env
+	if !cfg.includeSysEnv {
+		env = nil // --include-system-env-vars=false: only -e KEY=VALUE reach __ENV
+	}
+	r := &testRun{gs: gs, cfg: cfg, logger: logger, consoleLogger: consoleLogger, env: scriptEnv(env, cfg.env)}
+	return r.lingerAfter(r.run(color))
 }
 
 // scriptEnv is what __ENV holds: the process environment plus -e KEY=VALUE.
@@ -124,6 +149,7 @@ func (r *testRun) load(consumers ...engine.Output) (*loader.Bundle, int) {
 	if err != nil {
 		return nil, r.fail(ExitScriptException, "%v", err)
 	}
+	r.runner.ConsoleLogger = r.consoleLogger
 	return bundle, ExitOK
 }
 
@@ -162,6 +188,7 @@ func (r *testRun) run(color bool) int {
 	}
 	defer r.engine.Close() // last: handleSummary's VU may push until finish returns
 	defer r.closeModules()
+	r.runner.Fail = func(msg string) { r.markedFailed.CompareAndSwap(nil, &msg) }
 	r.runner.Abort = func(reason string) {
 		r.scriptAbort.CompareAndSwap(nil, &reason)
 		r.logger.Warn("test.abort() called: stopping the run", "reason", reason)
@@ -185,10 +212,21 @@ func (r *testRun) run(color bool) int {
 	if code := r.resolveOptions(optsVU); code != ExitOK {
 		return code
 	}
+	if code := r.consoleOutputOption(); code != ExitOK {
+		return code
+	}
 	if code := r.setThresholds(); code != ExitOK {
 		return code
 	}
 	sched, code := r.initVUs()
+	if code == initAborted {
+		// As k6: a later VU's init code called exec.test.abort(): exit 108, and the
+		// summary (handleSummary too) still reports the run, empty as it is.
+		reason := *r.scriptAbort.Load()
+		r.logger.Error("the script aborted the test in its init code: " + reason)
+		return r.finish(ending{exit: ExitScriptAborted, reason: "run aborted by the script (test.abort): " + reason,
+			optsVU: optsVU, summaryVU: true, color: color, stopEngine: r.startEngine()})
+	}
 	if code != ExitOK {
 		return code
 	}
@@ -211,7 +249,7 @@ func (r *testRun) run(color bool) int {
 		case err != nil: // only k6's default address, which another test may hold
 			r.logger.Warn(fmt.Sprintf("%v; the run goes on without it", err))
 		default:
-			defer stopAPI()
+			defer func() { r.linger(true); stopAPI() }() // --linger keeps the API up
 		}
 	}
 	outs, code := r.openOutputs()
@@ -254,7 +292,10 @@ func (r *testRun) run(color bool) int {
 	setupJSON, err := r.setup(optsVU, setupCtx)
 	setupStopped := setupCtx.Err() != nil
 	stopSetup()
-	r.watchSignals(stopGraceful, func() { stopHard(); stopKill() })
+	// As in k6 v2, the first Ctrl-C interrupts the running iterations at once (no
+	// gracefulStop) and still runs teardown() and the summary; the second stops those too.
+	r.watchSignalsSaying("stopping: running iterations interrupted; teardown() and the summary still run; press Ctrl-C again to stop at once",
+		func() { stopGraceful(); stopHard() }, func() { stopHard(); stopKill() })
 	// Stopped by a signal, setup() ends as interrupted even if it got to return: what it
 	// returned may be the result of cut-short calls.
 	if setupStopped && interrupted() && r.scriptAbort.Load() == nil && err == nil {
@@ -268,7 +309,7 @@ func (r *testRun) run(color bool) int {
 			setupInterrupted = true
 		default:
 			r.logger.Error(err.Error(), "in", "setup")
-			exit = ExitScriptException
+			exit = exitCodeOr(err, ExitScriptException)
 		}
 		// The VUs were made: the summary shows them, as after a run.
 		metrics.PushIfNotDone(context.Background(), r.engine.In(), metrics.Samples{
@@ -314,7 +355,7 @@ func (r *testRun) run(color bool) int {
 		default:
 			r.logger.Error(err.Error(), "in", "teardown")
 			if exit == ExitOK {
-				exit = ExitScriptException
+				exit = exitCodeOr(err, ExitScriptException)
 			}
 		}
 	}
@@ -332,9 +373,9 @@ func (r *testRun) run(color bool) int {
 			reason = "run interrupted by a signal during setup(): no iterations ran, teardown() not run"
 		case teardownInterrupted:
 			reason = "run interrupted by a signal: iterations stopped, teardown interrupted; results above are complete up to that point"
-		case teardownSkipped && optsVU.HasExport("teardown"):
+		case teardownSkipped && optsVU.HasExport("teardown") && !isTrue(r.opts.NoTeardown):
 			reason = "run interrupted by a signal: iterations stopped at once, teardown() not run; results above are complete up to that point"
-		case optsVU.HasExport("teardown"):
+		case optsVU.HasExport("teardown") && !isTrue(r.opts.NoTeardown):
 			reason = "run interrupted by a signal: iterations stopped, teardown run, results above are complete up to that point"
 		default:
 			reason = "run interrupted by a signal: iterations stopped, results above are complete up to that point"
@@ -390,6 +431,9 @@ type ending struct {
 // verdict, --summary-export, and handleSummary() or the text summary. It returns the exit
 // code: e.exit, or 99 when it was 0 and a threshold failed.
 func (r *testRun) finish(e ending) int {
+	// The test ends here for the summary's duration and rates: not after the init code
+	// that making handleSummary's VU runs again (k6 leaves that out too).
+	r.engine.EndClock()
 	// handleSummary gets a VU of its own, made while the modules are still open.
 	var summaryVU *js.VU
 	if e.summaryVU && e.optsVU.HasExport("handleSummary") {
@@ -409,6 +453,16 @@ func (r *testRun) finish(e ending) int {
 		r.logger.Error(err.Error())
 	}
 	exit := e.exit
+	// As in k6, exec.test.fail() decides the exit code unless the run itself ended in error
+	// (aborted, interrupted): it comes before failed thresholds.
+	if msg := r.markedFailed.Load(); msg != nil && exit == ExitOK {
+		exit = ExitMarkedAsFailed
+		text := "test marked as failed"
+		if *msg != "" {
+			text += ": " + *msg
+		}
+		r.logger.Error(text)
+	}
 	results := r.engine.EvaluateThresholds()
 	for _, t := range results {
 		if !t.Pass && exit == ExitOK {
@@ -416,7 +470,10 @@ func (r *testRun) finish(e ending) int {
 		}
 	}
 	rep := r.report(e.reason, results)
-	data := summary.BuildData(rep, results, e.setupJSON, r.gs.StdoutTTY, !e.color)
+	// options.noColor is what k6 has: --no-color or NO_COLOR (set, even empty), not
+	// whether stdout is a terminal.
+	_, noColorEnv := r.gs.Env["NO_COLOR"]
+	data := summary.BuildData(rep, results, e.setupJSON, r.gs.StdoutTTY, r.cfg.noColor || noColorEnv)
 	r.runner.FlushExceptionLog()
 	if r.cfg.summaryExport != "" {
 		b, err := summary.LegacyExport(data)
@@ -430,7 +487,8 @@ func (r *testRun) finish(e ending) int {
 	if summaryVU != nil && r.handleSummary(summaryVU, data) {
 		return exit
 	}
-	if !r.cfg.noSummary && !(r.opts.NoSummary != nil && *r.opts.NoSummary) {
+	if !r.cfg.noSummary && r.cfg.summaryMode != "disabled" && !(r.opts.NoSummary != nil && *r.opts.NoSummary) {
+		rep.Full = r.cfg.summaryMode == "full"
 		_ = summary.WriteText(r.gs.Stdout, rep, e.color)
 	}
 	return exit
@@ -452,9 +510,13 @@ func (r *testRun) handleSummary(vu *js.VU, data summary.Data) bool {
 		r.logger.Error(err.Error())
 		return false
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	limit := durationOr(r.opts.HandleSummaryTimeout, 2*time.Minute) // k6's default
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	v, err := vu.Call(ctx, "handleSummary", vu.Runtime().ToValue(plain))
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = timedOut("handleSummary", limit, ExitOK)
+	}
 	if err != nil {
 		r.logger.Error(fmt.Sprintf("handleSummary() failed, printing the default summary instead: %v", err))
 		return false
@@ -545,7 +607,11 @@ func (r *testRun) layeredOptions(optsVU *js.VU) (options.Options, int) {
 			r.logger.Warn(fmt.Sprintf("option %q in %s is not known here and is ignored", u, path))
 		}
 	}
-	return fileOpts.Apply(scriptOpts).Apply(envOpts).Apply(r.cfg.opts), ExitOK
+	merged := r.mergeWarning(fileOpts, scriptOpts, envOpts, r.cfg.opts)
+	for _, w := range merged.Warnings() {
+		r.logger.Warn(w)
+	}
+	return merged, ExitOK
 }
 
 // resolve validates merged options into r.opts, with the default trend stats.
@@ -573,7 +639,8 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 		exec := r.opts.Scenarios[n].Exec
 		if !optsVU.HasExport(exec) {
 			if exec == "default" {
-				errs = append(errs, fmt.Sprintf("scenario %q: the script has no default function (export default function () { ... })", n))
+				// k6's words first, so searching for k6's message finds this one.
+				errs = append(errs, fmt.Sprintf("executor %s: function 'default' not found in exports: the script needs export default function () { ... }", n))
 			} else {
 				errs = append(errs, fmt.Sprintf("scenario %q, option \"exec\": the script exports no function %q", n, exec))
 			}
@@ -584,6 +651,9 @@ func (r *testRun) resolveOptions(optsVU *js.VU) int {
 	}
 	return ExitOK
 }
+
+// initAborted is initVUs' code for a VU whose init code called exec.test.abort().
+const initAborted = -1
 
 // initVUs makes every VU the scenarios need, running the init code in parallel.
 func (r *testRun) initVUs() (*execution.Scheduler, int) {
@@ -599,6 +669,9 @@ func (r *testRun) initVUs() (*execution.Scheduler, int) {
 		return err
 	})
 	for i, err := range errs {
+		if err != nil && r.scriptAbort.Load() != nil {
+			return nil, initAborted
+		}
 		if err != nil && r.initInterrupted(err) {
 			return nil, r.interruptedInInit()
 		}
@@ -612,7 +685,7 @@ func (r *testRun) initVUs() (*execution.Scheduler, int) {
 
 // setup runs the script's setup() in a VU of its own and returns its result as JSON.
 func (r *testRun) setup(optsVU *js.VU, hard context.Context) (string, error) {
-	if !optsVU.HasExport("setup") {
+	if !optsVU.HasExport("setup") || isTrue(r.opts.NoSetup) {
 		return "", nil
 	}
 	vu, err := r.newVUContext(hard, 0)
@@ -627,7 +700,7 @@ func (r *testRun) setup(optsVU *js.VU, hard context.Context) (string, error) {
 	defer cancel()
 	v, err := vu.Call(ctx, "setup")
 	if err != nil && hard.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return "", fmt.Errorf("setup() did not finish within setupTimeout (%s)", options.Duration(limit))
+		return "", timedOut("setup", limit, ExitSetupTimeout)
 	}
 	if err != nil {
 		return "", fmt.Errorf("setup() failed: %w", err)
@@ -643,7 +716,7 @@ func (r *testRun) setup(optsVU *js.VU, hard context.Context) (string, error) {
 }
 
 func (r *testRun) teardown(setupJSON string, hard context.Context) error {
-	if len(r.vus) == 0 || !r.vus[0].HasExport("teardown") {
+	if len(r.vus) == 0 || !r.vus[0].HasExport("teardown") || isTrue(r.opts.NoTeardown) {
 		return nil
 	}
 	vu, err := r.newVUContext(hard, 0)
@@ -662,12 +735,37 @@ func (r *testRun) teardown(setupJSON string, hard context.Context) error {
 	}
 	_, err = vu.Call(ctx, "teardown", data)
 	if err != nil && hard.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("teardown() did not finish within teardownTimeout (%s)", options.Duration(limit))
+		return timedOut("teardown", limit, ExitTeardownTimeout)
 	}
 	if err != nil {
 		return fmt.Errorf("teardown() failed: %w", err)
 	}
 	return nil
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// exitError is an error that sets the run's exit code.
+type exitError struct {
+	msg  string
+	code int
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// timedOut is k6's error for a lifecycle function that ran past its timeout option, with
+// k6's exit code for it.
+func timedOut(name string, limit time.Duration, code int) error {
+	return &exitError{msg: fmt.Sprintf("%s() execution timed out after %.f seconds", name, limit.Seconds()), code: code}
+}
+
+// exitCodeOr is err's own exit code, if it carries one, else def.
+func exitCodeOr(err error, def int) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return def
 }
 
 func mustUnmarshal(s string) any {
@@ -769,9 +867,14 @@ func (r *testRun) onSignal(h func(n int)) bool {
 // hard. If a signal came during init, graceful runs at once. It returns whether a signal
 // came at all.
 func (r *testRun) watchSignals(graceful, hard context.CancelFunc) func() bool {
+	return r.watchSignalsSaying("stopping: running iterations may finish within gracefulStop; press Ctrl-C again to stop at once", graceful, hard)
+}
+
+// watchSignalsSaying is watchSignals with the warning the first signal logs.
+func (r *testRun) watchSignalsSaying(first string, graceful, hard context.CancelFunc) func() bool {
 	early := r.onSignal(func(n int) {
 		if n == 1 {
-			r.logger.Warn("stopping: running iterations may finish within gracefulStop; press Ctrl-C again to stop at once")
+			r.logger.Warn(first)
 			graceful()
 			return
 		}
@@ -823,6 +926,7 @@ func (r *testRun) report(reason string, results []engine.ThresholdResult) summar
 			})
 		}
 	}
+	rep = summary.AddThresholdMetrics(rep, results) // shown even without samples, as in k6
 	for _, e := range r.runner.ExceptionCounts() {
 		rep.Exceptions = append(rep.Exceptions, summary.ExceptionCount{Msg: e.Msg, N: e.N})
 	}

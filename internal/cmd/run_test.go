@@ -171,11 +171,11 @@ func TestExitCodes(t *testing.T) {
 		{"syntax error", "export default function () { let x = ; }", nil, ExitScriptException, []string{"script.js:1:"}},
 		{"unknown module", "import x from 'k6/x/nope'; export default function () {}", nil, ExitScriptException, []string{`unknown module "k6/x/nope"`}},
 		{"remote import", "import x from 'https://example.invalid/lib.js'; export default function () {}", nil, ExitScriptException, []string{"remote module", "not supported"}},
-		{"no default function", "export const options = {};", nil, ExitInvalidConfig, []string{"no default function"}},
+		{"no default function", "export const options = {};", nil, ExitInvalidConfig, []string{"executor default: function 'default' not found in exports"}},
 		{"invalid options, all named", `export const options = { scenarios: { a: { executor: 'constant-vus', vus: 0 }, b: { executor: 'warp-speed' } } }; export default function () {}`,
 			nil, ExitInvalidConfig, []string{`scenario "a", option "vus"`, `scenario "a", option "duration"`, `"warp-speed" is not an executor`}},
 		{"wrong option type", `export const options = { vus: 'ten' }; export default function () {}`, nil, ExitInvalidConfig, []string{`"vus"`}},
-		{"bad duration flag", "export default function () {}", []string{"-d", "forever"}, ExitInvalidConfig, []string{"--duration", "forever"}},
+		{"bad duration flag", "export default function () {}", []string{"-d", "forever"}, ExitUsage, []string{"--duration", "forever"}},
 		{"exception in setup", "export function setup() { throw new Error('no data'); } export default function () {}", nil, ExitScriptException, []string{"setup() failed", "no data"}},
 	}
 	for _, c := range cases {

@@ -299,7 +299,7 @@ export default function () {
 	if !strings.Contains(r.stdout, "300 × Error: context deadline 20") || strings.Count(r.stdout, "× Error") != 1 {
 		t.Fatalf("want one row of 300:\n%s", r.stdout)
 	}
-	if n := strings.Count(r.stderr, "ERRO["); n != 1 {
+	if n := strings.Count(r.stderr, "level=error"); n != 1 {
 		t.Fatalf("%d ERROR lines, want 1:\n%s", n, r.stderr)
 	}
 	if !strings.Contains(r.stderr, "299 more script exceptions suppressed") {
@@ -324,7 +324,7 @@ export default function () { throw new Error('bad item ' + __ITER + ' of ' + __V
 	if n := strings.Count(r.stderr, "more than 1000 distinct script exceptions"); n != 1 {
 		t.Fatalf("%d warnings naming the cap, want 1", n)
 	}
-	if n := strings.Count(r.stderr, "ERRO["); n > 1001 {
+	if n := strings.Count(r.stderr, "level=error"); n > 1001 {
 		t.Fatalf("%d ERROR lines, want at most 1001", n)
 	}
 }

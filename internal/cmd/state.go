@@ -13,12 +13,15 @@ import (
 // Exit codes, as k6 uses them.
 const (
 	ExitOK              = 0
-	ExitUsage           = 2
+	ExitUsage           = 255 // a bad command line: k6 exits 255 (-1) for it
 	ExitThresholds      = 99
+	ExitSetupTimeout    = 100
+	ExitTeardownTimeout = 101
 	ExitInvalidConfig   = 104
 	ExitExternalAbort   = 105
 	ExitScriptException = 107
 	ExitScriptAborted   = 108
+	ExitMarkedAsFailed  = 110 // exec.test.fail() was called
 	ExitRuntimeError    = 255
 )
 
@@ -30,6 +33,9 @@ type GlobalState struct {
 	Stderr io.Writer
 	// StdoutTTY says whether stdout is a terminal (live progress, colours).
 	StdoutTTY bool
+	// StderrTTY says whether stderr is a terminal: logs there use k6's bracketed text,
+	// elsewhere logfmt with no colours.
+	StderrTTY bool
 	// Signals delivers Ctrl-C / SIGTERM; nil means none will come.
 	Signals <-chan os.Signal
 	// Modules makes the import table for a run; nil means the standard one. Tests inject

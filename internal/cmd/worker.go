@@ -191,6 +191,7 @@ func (r *testRun) work(wc *workerConfig, color bool) int {
 	defer stopGraceful()
 	defer stopHard()
 	interrupted := r.watchSignals(stopGraceful, stopHard)
+	r.runner.Fail = func(msg string) { r.markedFailed.CompareAndSwap(nil, &msg) }
 	// test.abort() in a user ends this worker: it leaves the master, as after Ctrl-C.
 	r.runner.Abort = func(reason string) {
 		if r.scriptAbort.CompareAndSwap(nil, &reason) {

@@ -61,6 +61,10 @@ type Engine struct {
 
 	thresholds     map[*metrics.Metric][]*thresholdSet
 	thresholdOrder []*thresholdSet
+
+	// systemTags drops switched-off system tags (k6's systemTags option) from what
+	// thresholds and outputs see; see SetSystemTags.
+	systemTags sysTagFilter
 }
 
 type checkKey struct{ group, name string }
@@ -132,10 +136,19 @@ func (e *Engine) Stop() {
 		return
 	}
 	e.stopOnce.Do(func() {
-		e.ranFor.Store(int64(time.Since(e.start)))
+		e.EndClock()
 		close(e.stop)
 	})
 	<-e.done
+}
+
+// EndClock ends the run's duration (Elapsed) now, if it has not ended already, while the
+// engine goes on ingesting: what comes after the test itself (making handleSummary's VU,
+// which runs the init code again) must not dilute the summary's per-second rates.
+func (e *Engine) EndClock() {
+	if e.started.Load() {
+		e.ranFor.CompareAndSwap(0, max(int64(time.Since(e.start)), 1))
+	}
 }
 
 // Close stops the engine (see Stop) and ends its last goroutine, the one that drops late
@@ -220,6 +233,7 @@ func (e *Engine) flush(batch []metrics.SampleContainer) {
 		}
 	}
 	e.mu.Unlock()
+	batch = e.systemTags.batch(batch)
 	for _, q := range e.outputs {
 		q.offer(batch, e.logger)
 	}
@@ -233,7 +247,7 @@ func (e *Engine) add(s metrics.Sample) {
 	}
 	sink.Add(s.Value)
 	for _, ts := range e.thresholds[s.Metric] {
-		if ts.Matches(s.Tags) {
+		if ts.Matches(e.systemTags.tags(s.Tags)) {
 			ts.sink.Add(s.Value)
 		}
 	}

@@ -32,13 +32,18 @@ type Runner struct {
 	Env      map[string]string
 	Logger   *slog.Logger
 	Samples  chan<- metrics.SampleContainer
+	// ConsoleLogger, when set (--console-output), takes console.log() and friends instead
+	// of Logger.
+	ConsoleLogger *slog.Logger
 
 	program    *sobek.Program
 	exceptions exceptionLog
 
 	// Hooks for k6/execution, set by the host before VUs run: Abort stops the test run
-	// (test.abort), Instance describes the run, Options is the resolved options as JSON.
+	// (test.abort), Instance describes the run, Options is the resolved options as JSON,
+	// Fail marks the run as failed and lets it go on (test.fail, exit code 110).
 	Abort    func(reason string)
+	Fail     func(msg string)
 	Instance func() InstanceState
 	Options  []byte
 }

@@ -40,6 +40,10 @@ type VU struct {
 	setupData sobek.Value
 	setupJSON string
 
+	// selfInterrupted says the last Call was ended by an interrupt the script raised itself
+	// (exec.test.abort()), not by its context.
+	selfInterrupted bool
+
 	// For k6/execution: the scenario this VU runs for, and its iteration numbers there.
 	scenario       execution.ScenarioInfo
 	scenarioIter   int64 // scenario-wide number of the current iteration
@@ -142,7 +146,7 @@ func (vu *VU) setGlobals() error {
 	}
 	for name, val := range map[string]any{
 		"module": module, "exports": exports, "require": vu.require, "open": vu.open,
-		"__ENV": env, "__VU": vu.ID, "__ITER": 0, "console": vu.console(),
+		"__ENV": env, "__VU": vu.ID, "console": vu.console(),
 	} {
 		if err := g.Set(name, val); err != nil {
 			return fmt.Errorf("setting the global %s: %w", name, err)
@@ -206,7 +210,11 @@ func (vu *VU) console() *sobek.Object {
 		return func(call sobek.FunctionCall) sobek.Value {
 			parts := make([]string, len(call.Arguments))
 			for i, a := range call.Arguments {
-				parts[i] = vu.stringify(a)
+				parts[i] = consoleText(vu.rt, a)
+			}
+			if cl := vu.runner.ConsoleLogger; cl != nil { // --console-output
+				cl.Log(context.Background(), level, strings.Join(parts, " "))
+				return sobek.Undefined()
 			}
 			vu.runner.Logger.Log(context.Background(), level, strings.Join(parts, " "), "source", "console")
 			return sobek.Undefined()
@@ -218,18 +226,6 @@ func (vu *VU) console() *sobek.Object {
 	_ = o.Set("warn", logAt(slog.LevelWarn))
 	_ = o.Set("error", logAt(slog.LevelError))
 	return o
-}
-
-// stringify renders a console argument: objects as JSON, like k6 does.
-func (vu *VU) stringify(v sobek.Value) string {
-	if o, ok := v.(*sobek.Object); ok {
-		if _, isFn := sobek.AssertFunction(v); !isFn && o.ClassName() != "Error" {
-			if b, err := json.Marshal(o.Export()); err == nil {
-				return string(b)
-			}
-		}
-	}
-	return v.String()
 }
 
 // runProtected runs f and turns a JS exception, a stack overflow, an interrupt or a Go
@@ -294,7 +290,7 @@ func rejectionFrames(reason sobek.Value) (lines []string, hidden int) {
 					hidden++
 					continue
 				}
-				lines = append(lines, stripPC(f))
+				lines = append(lines, unmangleFrame(stripPC(f)))
 			}
 		}
 	}
@@ -400,7 +396,7 @@ func frameText(f *sobek.StackFrame) string {
 		loc = fmt.Sprintf("%s:%d:%d", f.SrcName(), p.Line, p.Column)
 	}
 	if n := f.FuncName(); n != "" && n != "<anonymous>" {
-		return n + " (" + loc + ")"
+		return unmangleFrame(n + " (" + loc + ")")
 	}
 	return loc
 }
@@ -468,6 +464,8 @@ func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek
 	// Also clears an interrupt the script raised itself (test.abort) that never fired.
 	vu.rt.ClearInterrupt()
 	vu.ctx = vu.lifetime
+	var ie *sobek.InterruptedError
+	vu.selfInterrupted = errors.As(err, &ie) && ie.Value() != ErrInterrupted
 	if err != nil && isInterrupt(err) {
 		err = ErrInterrupted
 	}
@@ -518,6 +516,11 @@ func (vu *VU) Iteration(ctx context.Context, exec string) error {
 	start := time.Now()
 	_, err := vu.Call(ctx, exec, vu.setupData)
 	if errors.Is(err, ErrInterrupted) {
+		if vu.selfInterrupted {
+			// exec.test.abort() ended it: as in k6, it ran in full up to the abort and counts
+			// in iterations and iteration_duration; the executor counts it as interrupted.
+			vu.pushIteration(start, time.Now(), 0)
+		}
 		return err
 	}
 	if err != nil && ctx.Err() != nil {
@@ -526,16 +529,22 @@ func (vu *VU) Iteration(ctx context.Context, exec string) error {
 		return ErrInterrupted
 	}
 	end := time.Now()
-	bm := vu.runner.Builtin
 	failed := 0.0
 	if err != nil {
 		failed = 1
 		vu.runner.reportException(err, vu.ID, st.Iteration)
 	}
-	metrics.PushIfNotDone(vu.lifetime, st.Samples, metrics.Samples{
-		{Metric: bm.IterationDuration, Tags: st.Tags, Time: end, Value: float64(end.Sub(start)) / float64(time.Millisecond)},
-		{Metric: bm.Iterations, Tags: st.Tags, Time: end, Value: 1},
-		{Metric: bm.IterationFailed, Tags: st.Tags, Time: end, Value: failed},
-	})
+	vu.pushIteration(start, end, failed)
 	return err
+}
+
+// pushIteration records one iteration that ran from start to end.
+func (vu *VU) pushIteration(start, end time.Time, failed float64) {
+	st := vu.state
+	bm := vu.runner.Builtin
+	metrics.PushIfNotDone(vu.lifetime, st.Samples, metrics.Samples{
+		{Metric: bm.IterationDuration, Tags: st.Tags, Time: end, Value: float64(end.Sub(start)) / float64(time.Millisecond), Metadata: st.Metadata},
+		{Metric: bm.Iterations, Tags: st.Tags, Time: end, Value: 1, Metadata: st.Metadata},
+		{Metric: bm.IterationFailed, Tags: st.Tags, Time: end, Value: failed, Metadata: st.Metadata},
+	})
 }
