@@ -1,0 +1,9 @@
+// note: the end-of-test summary prints a submetric under its metric as "{ tag:value }", indented two more columns (k6 docs, results-output/end-of-test, "{ expected_response:true }").
+// expect-exit: 0
+// expect-stdout: my_trend...
+// expect-stdout:       { kind:a }...
+// expect-no-stdout: my_trend{kind:a}...
+import { Trend } from 'k6/metrics';
+const t = new Trend('my_trend');
+export const options = { iterations: 1, thresholds: { 'my_trend{kind:a}': ['max>=0'] } };
+export default function () { t.add(1, { kind: 'a' }); t.add(2, { kind: 'b' }); }
