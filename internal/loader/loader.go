@@ -80,7 +80,7 @@ func Load(path string) (*Bundle, error) {
 			if isEmpty(code) {
 				return nil, fmt.Errorf("%w: %s: the script is empty: it must export a default function (export default function () { ... })", ErrEmpty, path)
 			}
-			return &Bundle{Path: abs, Dir: dir, Code: code}, nil
+			return &Bundle{Path: abs, Dir: dir, Code: oneBasedColumns(code)}, nil
 		}
 	}
 	return nil, fmt.Errorf("%w: bundling %s produced no code", ErrScript, path)
