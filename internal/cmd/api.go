@@ -19,7 +19,8 @@ import (
 
 // The control API, k6's REST API in small: GET /v1/status tells the run's state, PATCH
 // /v1/status with {"data":{"attributes":{"vus":N}}} sets the VUs of the externally-controlled
-// scenarios. `xk6-neo4j scale` and `xk6-neo4j status` are its client.
+// scenarios, and with {"data":{"attributes":{"paused":false}}} starts a run begun with
+// --paused. `xk6-neo4j scale`, `resume` and `status` are its client.
 
 const defaultAPIAddress = "127.0.0.1:6565"
 
@@ -34,7 +35,10 @@ type statusDoc struct {
 
 type statusFields struct {
 	Status  string `json:"status,omitempty"`
+	Paused  *bool  `json:"paused,omitempty"`
 	Running *bool  `json:"running,omitempty"`
+	Stopped *bool  `json:"stopped,omitempty"`
+	Tainted *bool  `json:"tainted,omitempty"`
 	VUs     *int64 `json:"vus,omitempty"`
 	VUsMax  *int64 `json:"vus-max,omitempty"`
 }
@@ -51,9 +55,20 @@ func (r *testRun) startAPI(addr string, sched *execution.Scheduler) (func(), err
 	status := func() statusDoc {
 		var d statusDoc
 		d.Data.Type, d.Data.ID = "status", "default"
-		running := true
+		paused := r.paused.Load()
+		running, stopped, tainted := !paused, false, false
+		state := "running"
+		if paused {
+			state = "paused"
+		}
+		if r.engineStarted.Load() {
+			for _, t := range r.engine.EvaluateThresholds() {
+				tainted = tainted || !t.Pass // k6's "tainted": a threshold fails as things stand
+			}
+		}
 		vus, max := sched.ActiveVUs(), sched.MaxVUs()
-		d.Data.Attributes = statusFields{Status: "running", Running: &running, VUs: &vus, VUsMax: &max}
+		d.Data.Attributes = statusFields{Status: state, Paused: &paused, Running: &running, Stopped: &stopped,
+			Tainted: &tainted, VUs: &vus, VUsMax: &max}
 		return d
 	}
 	reply := func(w http.ResponseWriter, code int, v any) {
@@ -70,6 +85,15 @@ func (r *testRun) startAPI(addr string, sched *execution.Scheduler) (func(), err
 		if err := json.NewDecoder(io.LimitReader(req.Body, 1<<16)).Decode(&d); err != nil {
 			fail(w, http.StatusBadRequest, fmt.Errorf("the body is not a status document: %w", err))
 			return
+		}
+		if p := d.Data.Attributes.Paused; p != nil {
+			switch {
+			case !*p && r.paused.CompareAndSwap(true, false):
+				close(r.resume)
+			case *p && !r.paused.Load():
+				fail(w, http.StatusBadRequest, errors.New("a running test cannot be paused here; start it with --paused to hold it before setup()"))
+				return
+			}
 		}
 		if d.Data.Attributes.VUs != nil {
 			if len(external) == 0 {
@@ -99,8 +123,8 @@ func (r *testRun) startAPI(addr string, sched *execution.Scheduler) (func(), err
 	}, nil
 }
 
-// apiCommand is `xk6-neo4j scale --vus N` and `xk6-neo4j status`: a client of a running
-// test's control API.
+// apiCommand is `xk6-neo4j scale --vus N`, `xk6-neo4j resume` and `xk6-neo4j status`: a
+// client of a running test's control API.
 func apiCommand(gs *GlobalState, name string, args []string) int {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(gs.Stderr)
@@ -118,6 +142,13 @@ func apiCommand(gs *GlobalState, name string, args []string) int {
 		}
 		var d statusDoc
 		d.Data.Type, d.Data.ID, d.Data.Attributes.VUs = "status", "default", vus
+		b, _ := json.Marshal(d)
+		body, method = bytes.NewReader(b), http.MethodPatch
+	}
+	if name == "resume" {
+		var d statusDoc
+		resumed := false
+		d.Data.Type, d.Data.ID, d.Data.Attributes.Paused = "status", "default", &resumed
 		b, _ := json.Marshal(d)
 		body, method = bytes.NewReader(b), http.MethodPatch
 	}

@@ -48,6 +48,7 @@ type runConfig struct {
 	throw         bool   // -w/--throw: k6's is for failed HTTP requests, which this tool has none of
 	linger        bool
 	noUsageReport bool
+	paused        bool
 	files         []*os.File // the log and console files, closed when the command ends
 }
 
@@ -86,6 +87,7 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.BoolVarP(&c.verbose, "verbose", "v", false, "debug logs")
 	fs.BoolVarP(&c.throw, "throw", "w", false, "accepted for k6 compatibility; no effect (k6 throws on failed HTTP requests, which this tool does not make)")
 	fs.BoolVarP(&c.linger, "linger", "l", false, "after the run, keep the process (and the API and dashboard) up until Ctrl-C")
+	fs.BoolVarP(&c.paused, "paused", "p", false, "initialise the VUs, then wait for `xk6-neo4j resume` (PATCH /v1/status) before setup()")
 	fs.BoolVar(&c.noUsageReport, "no-usage-report", false, "accepted for k6 compatibility; this tool sends no usage report")
 	return fs, c
 }

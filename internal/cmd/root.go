@@ -15,6 +15,7 @@ Usage:
   xk6-neo4j worker [flags] --master HOST:PORT script.js
                                      join a Locust master as one of its workers
   xk6-neo4j scale --vus N            change the VUs of a running externally-controlled test
+  xk6-neo4j resume                   start a test that waits under run --paused
   xk6-neo4j status                   ask a running test how it goes
   xk6-neo4j version                  print the version
   xk6-neo4j help [command]           show help
@@ -33,7 +34,7 @@ func Main(gs *GlobalState) int {
 	switch args[0] {
 	case "run":
 		return runCommand(gs, args[1:])
-	case "scale", "status":
+	case "scale", "status", "resume":
 		return apiCommand(gs, args[0], args[1:])
 	case "worker":
 		return workerCommand(gs, args[1:])

@@ -56,8 +56,11 @@ type testRun struct {
 	signals    *signalWatch
 	stopSignal func() // ends the signal watch when the run is over
 
-	consoleLogger *slog.Logger // --console-output's; nil: console.log goes to logger
-	lingered      bool         // --linger has waited already
+	consoleLogger *slog.Logger  // --console-output's; nil: console.log goes to logger
+	paused        atomic.Bool   // --paused and not resumed yet
+	resume        chan struct{} // closed by the control API's resume
+	engineStarted atomic.Bool   // the control API may judge thresholds
+	lingered      bool          // --linger has waited already
 }
 
 // setThresholds reads options.thresholds and checks them against the metrics the init code
@@ -172,6 +175,7 @@ func (r *testRun) openOutputs() ([]output.Output, int) {
 func (r *testRun) startEngine() func() {
 	r.engine.Start()
 	r.engineStart = time.Now()
+	r.engineStarted.Store(true)
 	var once sync.Once
 	return func() { once.Do(r.engine.Stop) }
 }
@@ -241,16 +245,21 @@ func (r *testRun) run(color bool) int {
 	}
 	// The control API first: an --address that cannot be bound ends the run before any
 	// output file is made.
+	r.resume = make(chan struct{})
+	r.paused.Store(r.cfg.paused)
 	if addr := r.apiAddress(); addr != "" {
 		stopAPI, err := r.startAPI(addr, sched)
 		switch {
-		case err != nil && r.cfg.address != "":
+		case err != nil && (r.cfg.address != "" || r.cfg.paused):
 			return r.fail(ExitInvalidConfig, "--address: %v", err)
 		case err != nil: // only k6's default address, which another test may hold
 			r.logger.Warn(fmt.Sprintf("%v; the run goes on without it", err))
 		default:
 			defer func() { r.linger(true); stopAPI() }() // --linger keeps the API up
 		}
+	}
+	if code := r.waitForResume(); code != ExitOK {
+		return code
 	}
 	outs, code := r.openOutputs()
 	if code != ExitOK {
@@ -405,6 +414,9 @@ func (r *testRun) begin() int {
 func (r *testRun) apiAddress() string {
 	if r.cfg.address != "" {
 		return r.cfg.address
+	}
+	if r.cfg.paused {
+		return defaultAPIAddress // the only way to resume
 	}
 	for _, s := range r.opts.Scenarios {
 		if s.Executor == options.ExternallyControlled {
@@ -904,6 +916,22 @@ func (r *testRun) initInterrupted(err error) bool {
 
 // interruptedInInit ends a run stopped by a signal before the test started: no summary,
 // since nothing was measured.
+// waitForResume holds a --paused run, its VUs initialised, until the control API resumes it
+// (as k6: before setup() and before the test's clock starts) or Ctrl-C ends it (105).
+func (r *testRun) waitForResume() int {
+	if !r.paused.Load() {
+		return ExitOK
+	}
+	r.logger.Info(fmt.Sprintf("paused: the VUs are ready; `xk6-neo4j resume -a %s` (PATCH /v1/status with {\"data\":{\"attributes\":{\"paused\":false}}}) starts the test", r.apiAddress()))
+	select {
+	case <-r.resume:
+		r.logger.Info("resumed through the control API")
+		return ExitOK
+	case <-r.initCtx.Done():
+		return r.fail(ExitExternalAbort, "interrupted while paused: the test did not start")
+	}
+}
+
 func (r *testRun) interruptedInInit() int {
 	return r.fail(ExitExternalAbort, "interrupted during init: the test did not start")
 }
