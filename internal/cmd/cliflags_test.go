@@ -1,16 +1,16 @@
 package cmd
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 )
 
 // k6's run flags that used to exit 2 here are accepted and the run succeeds.
@@ -209,24 +209,6 @@ func TestStackFramesNameTheDefaultFunction(t *testing.T) {
 	}
 }
 
-// lockedBuffer lets the test read what the run wrote while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // --linger: after the summary the process stays until Ctrl-C, then exits with the run's code.
 func TestLingerWaitsForCtrlCAfterTheSummary(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "script.js")
@@ -234,7 +216,7 @@ func TestLingerWaitsForCtrlCAfterTheSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	sig := make(chan os.Signal, 1)
-	var out, errb lockedBuffer
+	var out, errb testenv.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- Main(&GlobalState{Args: []string{"xk6-neo4j", "run", "--quiet", "--linger", path}, Env: map[string]string{},

@@ -75,15 +75,7 @@ func WriteText(w io.Writer, r Report, color bool) error {
 	}
 	p.header("TOTAL RESULTS")
 	if len(r.Checks) > 0 {
-		var pass, fail uint64
-		for _, c := range r.Checks {
-			pass += c.Passes
-			fail += c.Fails
-		}
-		total := pass + fail
-		p.metricLine("checks_total", fmt.Sprintf("%-8s %s/s", strconv.FormatUint(total, 10), num(perSecond(float64(total), r.Elapsed))))
-		p.metricLine("checks_succeeded", fmt.Sprintf("%s %d out of %d", pct(pass, total), pass, total))
-		p.metricLine("checks_failed", fmt.Sprintf("%s %d out of %d", pct(fail, total), fail, total))
+		p.checkTotals(r.Checks, r.Elapsed)
 		p.line("")
 		group := ""
 		for _, c := range r.Checks {
@@ -190,15 +182,7 @@ func writeGroups(p *printer, r Report) {
 	for _, g := range order {
 		p.line("")
 		p.header("GROUP: " + esc(strings.TrimPrefix(strings.ReplaceAll(g, "::", " › "), " › ")))
-		var pass, fail uint64
-		for _, c := range byGroup[g] {
-			pass += c.Passes
-			fail += c.Fails
-		}
-		total := pass + fail
-		p.metricLine("checks_total", fmt.Sprintf("%-8s %s/s", strconv.FormatUint(total, 10), num(perSecond(float64(total), r.Elapsed))))
-		p.metricLine("checks_succeeded", fmt.Sprintf("%s %d out of %d", pct(pass, total), pass, total))
-		p.metricLine("checks_failed", fmt.Sprintf("%s %d out of %d", pct(fail, total), fail, total))
+		p.checkTotals(byGroup[g], r.Elapsed)
 		p.line("")
 		for _, c := range byGroup[g] {
 			p.line("    " + p.mark(c.Fails == 0) + " " + esc(c.Name))
@@ -455,6 +439,19 @@ func (p *printer) mark(ok bool) string {
 }
 
 // metricLine pads the name with dots to a fixed column, as k6 does.
+// checkTotals prints k6's three check lines (total, succeeded, failed) for checks.
+func (p *printer) checkTotals(checks []engine.Check, elapsed time.Duration) {
+	var pass, fail uint64
+	for _, c := range checks {
+		pass += c.Passes
+		fail += c.Fails
+	}
+	total := pass + fail
+	p.metricLine("checks_total", fmt.Sprintf("%-8s %s/s", strconv.FormatUint(total, 10), num(perSecond(float64(total), elapsed))))
+	p.metricLine("checks_succeeded", fmt.Sprintf("%s %d out of %d", pct(pass, total), pass, total))
+	p.metricLine("checks_failed", fmt.Sprintf("%s %d out of %d", pct(fail, total), fail, total))
+}
+
 func (p *printer) metricLine(name, values string) {
 	const width = 36
 	dots := width - len([]rune(name))
