@@ -281,7 +281,11 @@ func (c *runConfig) loggers(gs *GlobalState) (logger, console *slog.Logger, clos
 			_ = f.Close()
 		}
 	}
-	out, err := logging.ParseOutput(c.logOutput)
+	spec := c.logOutput
+	if spec == "" {
+		spec = "stderr" // the worker has no --log-output
+	}
+	out, err := logging.ParseOutput(spec)
 	if err != nil {
 		return nil, nil, closeAll, fmt.Errorf("--log-output: %w", err)
 	}

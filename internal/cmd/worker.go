@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"sort"
 	"strings"
@@ -19,7 +18,6 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/js"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/locust"
-	"github.com/xk6-neo4j/xk6-neo4j/internal/logging"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/summary"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
@@ -124,7 +122,14 @@ func workerCommand(gs *GlobalState, args []string) int {
 		return ExitUsage
 	}
 	color := gs.StdoutTTY && !wc.run.noColor && gs.Env["NO_COLOR"] == ""
-	r := &testRun{gs: gs, cfg: wc.run, logger: logging.New(gs.Stderr, slog.LevelInfo, color), env: scriptEnv(gs.Env, wc.run.env)}
+	// Logs as run writes them: k6's bracketed text on a terminal, logfmt elsewhere.
+	logger, _, closeLogs, err := wc.run.loggers(gs)
+	if err != nil {
+		fmt.Fprintf(gs.Stderr, "error: %v\n", err)
+		return ExitUsage
+	}
+	defer closeLogs()
+	r := &testRun{gs: gs, cfg: wc.run, logger: logger, env: scriptEnv(gs.Env, wc.run.env)}
 	return r.work(wc, color)
 }
 

@@ -108,6 +108,13 @@ func TestWorkerCommand(t *testing.T) {
 			t.Fatalf("the summary does not say why:\n%s", r.stdout)
 		}
 	})
+	t.Run("logs are logfmt off a terminal, as run's", func(t *testing.T) {
+		script := writeScript(t, "console.warn('hello from init');\nexport default function () {}\n")
+		r := runArgs(t, nil, "worker", "-q", "--connect-timeout", "300ms", "--master", closedPort(t), script)
+		if !strings.Contains(r.stderr, `level=warning msg="hello from init" source=console`) || strings.Contains(r.stderr, "WARN[") {
+			t.Fatalf("stderr:\n%s", r.stderr)
+		}
+	})
 	t.Run("nothing to run", func(t *testing.T) {
 		script := writeScript(t, "export function setup() {}\nexport const options = { vus: 3 };\n")
 		r := runArgs(t, nil, "worker", "-q", "--master", closedPort(t), script)
