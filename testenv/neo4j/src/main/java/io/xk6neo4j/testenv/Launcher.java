@@ -50,7 +50,7 @@ import org.neo4j.server.security.auth.FileUserRepository;
  * NEO4J_PASSWORD3), never from argv, and are never printed.
  *
  * <p>Arguments: --home DIR --logs DIR --port N --ready FILE --pagecache SIZE
- * [--tls-dir DIR --tls-level OPTIONAL|REQUIRED --tls-work DIR] [--bolt-threads N]
+ * [--tls-dir DIR --tls-level OPTIONAL|REQUIRED --tls-work DIR] [--bolt-threads N] [--auth none]
  */
 public final class Launcher {
     private static final String HOST = "127.0.0.1";
@@ -104,8 +104,9 @@ public final class Launcher {
         SocketAddress bolt = new SocketAddress(HOST, port);
         DatabaseManagementServiceBuilder b = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.logs_directory, logs)
-                // Auth is off by default when embedded; the tests need real logins.
-                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                // Auth is off by default when embedded; the tests need real logins, except
+                // the test of the 'none' auth scheme, which asks for --auth none.
+                .setConfig(GraphDatabaseSettings.auth_enabled, !"none".equals(o.get("auth")))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, parseBytes(o.get("pagecache")))
                 // Fresh small data dir per start: no need to preallocate or keep old tx logs.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
