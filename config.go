@@ -15,13 +15,20 @@ import (
 	"github.com/grafana/sobek"
 )
 
-// Target is where a client connects and as whom: the parts of the URI and the user name.
-// It never holds the password.
+// Target is where a client connects and as whom: the parts of the URI, the auth scheme and
+// the principal. It never holds the password, token, ticket or credentials.
 type Target struct {
 	Scheme string // bolt, bolt+s, bolt+ssc, neo4j, neo4j+s, neo4j+ssc
 	Host   string
 	Port   string
-	User   string
+	// User is the principal: the user name for basic auth, the principal of a custom one,
+	// empty for bearer, kerberos and none.
+	User string
+	// Auth is the login scheme: "" or "basic", "bearer", "kerberos", "none", "custom".
+	Auth  string
+	Realm string
+	// Custom completes a custom login; nil for the other schemes.
+	Custom *CustomAuth
 }
 
 var knownSchemes = []string{"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
@@ -88,11 +95,14 @@ func (t Target) URI() string {
 	return t.Scheme + "://" + net.JoinHostPort(t.Host, t.Port)
 }
 
-// Identity is user@host:port, the name a client is known by in tags and messages.
-func (t Target) Identity() string { return t.User + "@" + net.JoinHostPort(t.Host, t.Port) }
+// Identity is principal@host:port, the name a client is known by in tags and messages:
+// user@host:port for basic auth, bearer@, kerberos@ or none@host:port for the schemes
+// without a user name, custom:principal@host:port for a custom one. It never holds a secret.
+func (t Target) Identity() string { return t.principal() + "@" + net.JoinHostPort(t.Host, t.Port) }
 
-// Key is user@uri: the pool's key, one driver each.
-func (t Target) Key() string { return t.User + "@" + t.URI() }
+// Key is principal@uri: the pool's key, one driver each (poolKey adds the auth scheme and a
+// keyed hash of the secret, so equal principals of different schemes stay apart).
+func (t Target) Key() string { return t.principal() + "@" + t.URI() }
 
 // Settings are the driver settings of one identity. The zero value of a field means the
 // default given in DefaultSettings. Field tags name the JS option.
@@ -129,6 +139,12 @@ type ConnectOptions struct {
 	Password string
 	Database string
 	Settings Settings
+	// Auth is the `auth` option; nil when the script gave user and password (or nothing).
+	Auth *AuthOptions
+	// ImpersonatedUser is the user every session of the client acts as ("" for none).
+	ImpersonatedUser string
+	// Bookmarks is "vu" (the default), "shared" or "none".
+	Bookmarks string
 }
 
 // ErrInvalidOption wraps every bad connect()/call option.
@@ -137,7 +153,7 @@ var ErrInvalidOption = errors.New("invalid option")
 // parseConnectOptions reads connect()'s second argument. Every unknown name and bad value is
 // reported at once, each naming the option.
 func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, error) {
-	o := ConnectOptions{Database: "neo4j", Settings: DefaultSettings()}
+	o := ConnectOptions{Database: "neo4j", Settings: DefaultSettings(), Bookmarks: BookmarksVU}
 	if isUndefined(v) {
 		return o, nil
 	}
@@ -175,6 +191,14 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 			s.UserAgent, err = optString(val)
 		case "caFile":
 			s.CAFile, err = optString(val)
+		case "auth":
+			var authErrs []error
+			o.Auth, authErrs = parseAuth(rt, val)
+			errs = append(errs, authErrs...)
+		case "impersonatedUser":
+			o.ImpersonatedUser, err = optString(val)
+		case "bookmarks":
+			o.Bookmarks, err = optBookmarks(val)
 		default:
 			err = fmt.Errorf("unknown option%s", suggest(k, connectOptionNames))
 		}
@@ -182,12 +206,22 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 			errs = append(errs, fmt.Errorf("%w %q in connect(): %w", ErrInvalidOption, k, err))
 		}
 	}
+	if o.Auth != nil {
+		for _, k := range []string{"user", "password"} {
+			if obj.Get(k) != nil {
+				errs = append(errs, fmt.Errorf("%w %q in connect(): give it inside auth ({scheme: 'basic', user, password}) or leave auth out, not both", ErrInvalidOption, k))
+			}
+		}
+		if o.Auth.Scheme == AuthBasic {
+			o.User, o.Password = o.Auth.Principal, o.Auth.Secret
+		}
+	}
 	return o, errors.Join(errs...)
 }
 
 var connectOptionNames = []string{"user", "password", "database", "maxConnectionPoolSize", "fetchSize",
 	"connectionAcquisitionTimeout", "connectionTimeout", "maxTransactionRetryTime",
-	"maxConnectionLifetime", "userAgent", "caFile"}
+	"maxConnectionLifetime", "userAgent", "caFile", "auth", "impersonatedUser", "bookmarks"}
 
 // suggest names the closest known option, so a typo points at its fix.
 func suggest(name string, known []string) string {

@@ -124,7 +124,7 @@ func describe(err error, t Target) error {
 	case errors.As(err, &n4):
 		msg = stableMessage(n4.Msg)
 		if code == "Neo.ClientError.Security.Unauthorized" {
-			msg = "authentication failed: wrong user name or password"
+			msg = unauthorizedMessage(t)
 		}
 		if code == "Neo.ClientError.Security.AuthenticationRateLimit" {
 			msg = "authentication refused: too many failed attempts, the server locked this user for a few seconds"
@@ -168,4 +168,20 @@ func stableMessage(s string) string {
 		s = u.re.ReplaceAllString(s, u.with)
 	}
 	return s
+}
+
+// unauthorizedMessage says which login the server refused, by scheme, without the server's
+// own text (which may quote what was sent).
+func unauthorizedMessage(t Target) string {
+	switch t.authScheme() {
+	case AuthBearer:
+		return "authentication failed: the server refused the bearer token (expired, not signed by a provider it trusts, or a server without SSO such as Community)"
+	case AuthKerberos:
+		return "authentication failed: the server refused the kerberos ticket (is Kerberos configured on the server?)"
+	case AuthNone:
+		return "authentication failed: the server requires a login (auth scheme 'none' needs a server with dbms.security.auth_enabled=false)"
+	case AuthCustom:
+		return "authentication failed: the server refused the custom login (is its auth plugin installed?)"
+	}
+	return "authentication failed: wrong user name or password"
 }

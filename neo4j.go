@@ -133,7 +133,7 @@ func NewDriver(t Target, password string, s Settings) (neo4j.DriverWithContext, 
 			return nil, fmt.Errorf("%w \"caFile\": %s holds no PEM certificate", ErrInvalidOption, s.CAFile)
 		}
 	}
-	return neo4j.NewDriverWithContext(t.URI(), neo4j.BasicAuth(t.User, password, ""), func(c *config.Config) {
+	return neo4j.NewDriverWithContext(t.URI(), authToken(t, password), func(c *config.Config) {
 		c.MaxConnectionPoolSize = s.MaxConnectionPoolSize
 		c.ConnectionAcquisitionTimeout = s.ConnectionAcquisitionTimeout
 		c.SocketConnectTimeout = s.ConnectionTimeout
@@ -173,9 +173,8 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	// secret too: its rendering must not show up through another option's message.
 	if arg := call.Argument(1); !isUndefined(arg) {
 		if o, ok := arg.(*sobek.Object); ok {
-			if pw := o.Get("password"); pw != nil && !isUndefined(pw) {
-				secrets = append(secrets, primitiveText(pw)...)
-			}
+			// The password, and the token, ticket, credentials and custom parameters of auth.
+			secrets = append(secrets, authSecrets(o)...)
 		} else {
 			secrets = append(secrets, primitiveText(arg)...)
 		}
@@ -197,13 +196,21 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		fail(err)
 	}
 	target, err := ParseTarget(uri.String(), opts.User)
+	if err == nil && opts.Auth != nil {
+		opts.Auth.apply(&target)
+		if opts.Auth.Scheme != AuthBasic {
+			opts.Password = opts.Auth.Secret
+		}
+	}
 	if err == nil {
 		err = checkTLS(target, opts.Settings)
 	}
 	if err != nil {
 		fail(err)
 	}
-	key := poolKey(target, opts.Password) + "\x00" + opts.Database
+	// Session options are part of the client: another impersonated user or bookmark policy
+	// is another client (on the same lease of the identity's driver).
+	key := poolKey(target, opts.Password) + "\x00" + opts.Database + "\x00" + opts.ImpersonatedUser + "\x00" + opts.Bookmarks
 	if c := mi.clients[key]; c != nil && !c.isClosed() {
 		if diff := settingsDiff(c.settings, opts.Settings); diff != "" {
 			fail(fmt.Errorf("%w: %s for %s", ErrSettingsConflict, diff, target.Identity()))
@@ -213,7 +220,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	lease, err := mi.root.pool.Acquire(mi.vu.Lifetime(), target, opts.Password, opts.Settings)
 	if err != nil {
 		var qe *QueryError
-		if opts.Password == "" && errors.As(err, &qe) && qe.Code == "Neo.ClientError.Security.Unauthorized" {
+		if opts.Password == "" && target.authScheme() == AuthBasic && errors.As(err, &qe) && qe.Code == "Neo.ClientError.Security.Unauthorized" {
 			err = fmt.Errorf("%w; no password was given (is NEO4J_PASSWORD set?)", err)
 		}
 		fail(err)
@@ -222,7 +229,11 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		vu: mi.vu, lease: lease, target: target, metrics: m,
 		database: opts.Database, identity: target.Identity(),
 		sessions: make(map[sessionKey]neo4j.SessionWithContext), settings: opts.Settings,
-		tagCache: make(map[tagKey]*metrics.TagSet),
+		tagCache:      make(map[tagKey]*metrics.TagSet),
+		impersonating: opts.ImpersonatedUser, bookmarks: opts.Bookmarks,
+	}
+	if opts.Bookmarks == BookmarksShared {
+		c.sharedBookmarks = lease.SharedBookmarks()
 	}
 	// The end of the VU gives the lease back: once per client, however many times the
 	// script connects and closes.
@@ -321,6 +332,12 @@ type Client struct {
 	settings Settings
 	tagCache map[tagKey]*metrics.TagSet
 	names    map[string]string // default query names by query text
+
+	// Session options from connect(): the user the sessions act as (a call may name
+	// another), the bookmark policy and, for 'shared', the identity's bookmark manager.
+	impersonating   string
+	bookmarks       string
+	sharedBookmarks neo4j.BookmarkManager
 
 	// On the VU's goroutine only: the handles connect() gave out and close() has not ended,
 	// and a counter of the last connect(), to evict the least recently used idle client.
@@ -430,6 +447,10 @@ type callOptions struct {
 	database string
 	timeout  time.Duration
 	metadata map[string]any
+	// accessMode is run()'s "read" or "write" ("" is write, as before).
+	accessMode string
+	// impersonatedUser overrides connect()'s for this call.
+	impersonatedUser string
 }
 
 func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions, error) {
@@ -454,8 +475,17 @@ func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions,
 			o.timeout, err = optDuration(val)
 		case "metadata":
 			o.metadata, err = mapFromJS(rt, val, "metadata", "transaction metadata")
+		case "impersonatedUser":
+			o.impersonatedUser, err = optString(val)
+		case "accessMode":
+			if fn != "run" {
+				// read() and readTx() always read, write() and writeTx() always write.
+				err = fmt.Errorf("only run() takes it: %s() has its own access mode", fn)
+				break
+			}
+			o.accessMode, err = optAccessMode(val)
 		default:
-			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata"}))
+			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata", "impersonatedUser", "accessMode"}))
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w %q in %s(): %w", ErrInvalidOption, k, fn, err))
@@ -561,12 +591,15 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 	if c.closed {
 		out.err = &QueryError{Code: CodeUsage, Identity: c.identity, Msg: "the client is closed", Err: ErrPoolClosed}
 	} else {
+		sk := c.sessionKey(db, mode, opts)
 		out = c.measure(func(o *outcome) error {
 			if mode == modeAuto {
-				return c.runAuto(ctx, c.session(db, mode), cypher, params, txOpts, o)
+				s, done := c.session(sk)
+				defer done()
+				return c.runAuto(ctx, s, cypher, params, txOpts, o)
 			}
 			var err error
-			attempts, err = c.runManaged(ctx, db, mode, c.settings.MaxTransactionRetryTime, txOpts, func(tx neo4j.ExplicitTransaction) error {
+			attempts, err = c.runManaged(ctx, sk, c.settings.MaxTransactionRetryTime, txOpts, func(tx neo4j.ExplicitTransaction) error {
 				*o = outcome{}
 				return o.collect(ctx)(tx.Run(ctx, cypher, params))
 			})
@@ -584,28 +617,49 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 	return out
 }
 
-// sessionKey is one of a client's sessions: per database and access mode (the mode routes
-// reads to readers in a cluster).
+// sessionKey is one of a client's sessions: per database, access mode (the mode routes
+// reads to readers in a cluster) and impersonated user.
 type sessionKey struct {
-	db   string
-	read bool
+	db          string
+	read        bool
+	impersonate string
 }
 
-// session returns the client's session for db and mode, opening it on first use. Reusing
-// one session per VU avoids the per-call session set-up and clean-up the driver would
-// otherwise do (see bench/).
-func (c *Client) session(db string, mode queryMode) neo4j.SessionWithContext {
-	k := sessionKey{db, mode == modeRead}
-	s, ok := c.sessions[k]
-	if !ok {
-		am := neo4j.AccessModeWrite
-		if k.read {
-			am = neo4j.AccessModeRead
-		}
-		s = c.lease.Driver().NewSession(context.Background(), neo4j.SessionConfig{DatabaseName: db, AccessMode: am})
-		c.sessions[k] = s
+// sessionKey is the session a call runs in: read() and readTx() read, run() reads when its
+// accessMode says so, the rest write; the call's impersonatedUser wins over connect()'s.
+func (c *Client) sessionKey(db string, mode queryMode, opts callOptions) sessionKey {
+	k := sessionKey{db: db, read: mode == modeRead || (mode == modeAuto && opts.accessMode == "read"), impersonate: c.impersonating}
+	if opts.impersonatedUser != "" {
+		k.impersonate = opts.impersonatedUser
 	}
-	return s
+	return k
+}
+
+// session returns the client's session for k, opening it on first use, and what to do when
+// the call is done with it. Reusing one session per VU avoids the per-call session set-up and
+// clean-up the driver would otherwise do (see bench/); with bookmarks: 'none' each call has
+// a session of its own, closed after it, so that no call waits for another's bookmark.
+func (c *Client) session(k sessionKey) (neo4j.SessionWithContext, func()) {
+	if s, ok := c.sessions[k]; ok {
+		return s, func() {}
+	}
+	am := neo4j.AccessModeWrite
+	if k.read {
+		am = neo4j.AccessModeRead
+	}
+	cfg := neo4j.SessionConfig{DatabaseName: k.db, AccessMode: am, ImpersonatedUser: k.impersonate}
+	if c.sharedBookmarks != nil {
+		cfg.BookmarkManager = c.sharedBookmarks
+	}
+	s := c.lease.Driver().NewSession(context.Background(), cfg)
+	if c.bookmarks == BookmarksNone {
+		return s, func() { _ = s.Close(context.Background()) }
+	}
+	if len(c.sessions) >= 64 { // impersonated users built from data: keep it bounded
+		c.closeSessionsLocked()
+	}
+	c.sessions[k] = s
+	return s, func() {}
 }
 
 func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, userTags map[string]string, out outcome) {

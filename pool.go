@@ -57,6 +57,19 @@ type poolEntry struct {
 
 	// Shared by the identity's calls across VUs: connections held and the login backoff.
 	calls identityCalls
+
+	// bookmarks is the identity's bookmark manager for clients with bookmarks: 'shared',
+	// made on first use.
+	bookmarksOnce sync.Once
+	bookmarks     neo4j.BookmarkManager
+}
+
+// SharedBookmarks is the bookmark manager of the lease's identity, shared by every VU of the
+// run that connected with bookmarks: 'shared', so that one VU reads what another wrote.
+func (l *Lease) SharedBookmarks() neo4j.BookmarkManager {
+	e := l.entry
+	e.bookmarksOnce.Do(func() { e.bookmarks = neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{}) })
+	return e.bookmarks
 }
 
 // NewPool returns an empty pool that makes drivers with f.
@@ -89,11 +102,13 @@ var poolSecret = func() []byte {
 	return b
 }()
 
-// poolKey is the pool's key for an identity and password: user@uri and an HMAC-SHA256 of
-// the password. Another password for the same user@uri is another entry, verified on its
+// poolKey is the pool's key for an identity and secret: principal@uri and an HMAC-SHA256 of
+// the auth scheme, realm, custom parameters and the secret (password, token, ticket or
+// credentials). Another password for the same user@uri is another entry, verified on its
 // own, so a wrong one fails instead of riding on a driver that logged in with the right one.
 func poolKey(t Target, password string) string {
 	m := hmac.New(sha256.New, poolSecret)
+	m.Write(t.keyMaterial())
 	m.Write([]byte(password))
 	return t.Key() + "#" + hex.EncodeToString(m.Sum(nil))
 }

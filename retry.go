@@ -53,13 +53,14 @@ func retryable(err error) bool {
 	return neo4j.IsRetryable(err)
 }
 
-// runManaged runs work in a transaction of the session for db and mode and commits it,
+// runManaged runs work in a transaction of the session sk and commits it,
 // trying the whole unit again on retryable errors until maxRetry has passed. It returns the
 // number of attempts.
-func (c *Client) runManaged(ctx context.Context, db string, mode queryMode, maxRetry time.Duration,
+func (c *Client) runManaged(ctx context.Context, sk sessionKey, maxRetry time.Duration,
 	txOpts []func(*neo4j.TransactionConfig), work func(neo4j.ExplicitTransaction) error,
 ) (int, error) {
-	s := c.session(db, mode)
+	s, done := c.session(sk)
+	defer done()
 	start := time.Now()
 	delay := retryFirstDelay
 	for attempt := 1; ; attempt++ {

@@ -120,3 +120,49 @@ func TestCallArgumentsOfTheWrongTypeAreNamedByType(t *testing.T) {
 		}
 	}
 }
+
+// Tokens, tickets, credentials and custom parameters are secrets like the password: a
+// message about another option that holds the same value, or about the secret's own type,
+// never shows it.
+func TestConnectErrorsNeverShowTokensTicketsOrCredentials(t *testing.T) {
+	vu := moduleVU(t)
+	values := []struct{ js, shows string }{
+		{`'Zq9-secret-tok'`, "Zq9"},
+		{`987654321`, "987654321"},
+		{`987654321987n`, "987654321987"},
+		{`12345.678`, "12345.678"},
+	}
+	auths := []string{
+		`{scheme: 'bearer', token: %s}`,
+		`{scheme: 'kerberos', ticket: %s}`,
+		`{scheme: 'custom', principal: 'p', credentials: %s}`,
+		`{scheme: 'custom', principal: 'p', parameters: {k: %s}}`,
+		`{scheme: 'basic', user: 'u', password: %s}`,
+	}
+	options := []string{"user", "database", "maxConnectionPoolSize", "fetchSize", "connectionAcquisitionTimeout",
+		"connectionTimeout", "maxTransactionRetryTime", "maxConnectionLifetime", "userAgent", "caFile", "bookmarks",
+		"impersonatedUser", "tokn"}
+	for _, v := range values {
+		for _, a := range auths {
+			auth := strings.ReplaceAll(a, "%s", v.js)
+			for _, o := range options {
+				js := `neo4j.connect('bolt://127.0.0.1:1', {auth: ` + auth + `, ` + o + `: ` + v.js + `})`
+				_, err := vu.Run(js)
+				if err == nil {
+					t.Errorf("%s: no error", js)
+				} else if strings.Contains(err.Error(), v.shows) {
+					t.Errorf("%s: the message shows the secret: %s", js, err)
+				}
+			}
+			// In the auth object's other fields too.
+			for _, f := range []string{"scheme", "realm", "principal", "user"} {
+				js := `neo4j.connect('bolt://127.0.0.1:1', {auth: Object.assign(` + auth + `, {` + f + `: ` + v.js + `}), userAgent: 1})`
+				if _, err := vu.Run(js); err == nil {
+					t.Errorf("%s: no error", js)
+				} else if strings.Contains(err.Error(), v.shows) {
+					t.Errorf("%s: the message shows the secret: %s", js, err)
+				}
+			}
+		}
+	}
+}

@@ -96,7 +96,7 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 		result = v
 		return nil
 	}
-	attempts, err := c.runManaged(ctx, db, mode, c.settings.MaxTransactionRetryTime, c.txOptions(opts), work)
+	attempts, err := c.runManaged(ctx, c.sessionKey(db, mode, opts), c.settings.MaxTransactionRetryTime, c.txOptions(opts), work)
 	elapsed := time.Since(start)
 	var nr errNotRetried
 	if err != nil && !errors.As(err, &nr) {
@@ -245,7 +245,7 @@ func refuseTxRunOptions(v sobek.Value, fnName string) error {
 	var errs []error
 	for _, k := range obj.Keys() {
 		switch k {
-		case "database", "timeout", "metadata":
+		case "database", "timeout", "metadata", "impersonatedUser":
 			errs = append(errs, fmt.Errorf("%w %q in tx.run(): it applies to the whole transaction; give it to %s(fn, {%s: ...}) instead (tx.run() takes only tags)",
 				ErrInvalidOption, k, fnName, k))
 		}

@@ -6,11 +6,46 @@ declare module 'k6/x/neo4j' {
   /** Milliseconds as a number, or a duration string such as "500ms", "5s"; from 0 to 24h. */
   export type DurationLike = number | string;
 
+  /** Basic login (the same as connect()'s user and password). */
+  export interface BasicAuth { scheme: 'basic'; /** Default "neo4j". */ user?: string; password?: string; realm?: string; }
+  /** A single sign-on token (Enterprise with an OIDC provider; Community refuses it). */
+  export interface BearerAuth { scheme: 'bearer'; token: string; }
+  /** A base64 Kerberos ticket (Enterprise with the Kerberos plugin). */
+  export interface KerberosAuth { scheme: 'kerberos'; ticket: string; }
+  /** No login: for a server with dbms.security.auth_enabled=false. */
+  export interface NoAuth { scheme: 'none'; }
+  /** A login for a server-side auth plugin. */
+  export interface CustomAuth {
+    scheme: 'custom';
+    principal?: string;
+    credentials?: string;
+    realm?: string;
+    parameters?: Record<string, unknown>;
+    /** The scheme name sent to the server's plugin; default "custom". */
+    customScheme?: string;
+  }
+  /**
+   * How a client logs in. The identity (in tags, messages and `identity`) is user@host:port
+   * for basic, bearer@, kerberos@ or none@host:port, custom:principal@host:port; the
+   * password, token, ticket, credentials and parameters are never shown anywhere.
+   */
+  export type Auth = BasicAuth | BearerAuth | KerberosAuth | NoAuth | CustomAuth;
+
   export interface ConnectOptions {
-    /** User name; default "neo4j". */
+    /** User name; default "neo4j". Not together with `auth`. */
     user?: string;
-    /** Never shown in any message, whatever its type; each password is its own pool entry. */
+    /** Never shown in any message, whatever its type; each password is its own pool entry. Not together with `auth`. */
     password?: string;
+    /** Another login than user and password; each scheme, principal and secret is its own pool entry. */
+    auth?: Auth;
+    /** The user every session of this client acts as (Enterprise; Community refuses it). */
+    impersonatedUser?: string;
+    /**
+     * "vu" (default): each of the VU's sessions chains its own bookmarks. "shared": one
+     * bookmark manager per identity, so a VU reads what any VU wrote. "none": no bookmarks,
+     * a new session per call.
+     */
+    bookmarks?: 'vu' | 'shared' | 'none';
     /** Default database of this client; default "neo4j". */
     database?: string;
     /** Connections per server in the shared driver; default 100. */
@@ -46,6 +81,13 @@ declare module 'k6/x/neo4j' {
     timeout?: DurationLike;
     /** Transaction metadata, visible in SHOW TRANSACTIONS. */
     metadata?: Record<string, unknown>;
+    /** The user this call acts as, instead of connect()'s (Enterprise; Community refuses it). */
+    impersonatedUser?: string;
+  }
+
+  export interface RunOptions extends CallOptions {
+    /** The auto-commit session's access mode: "read" routes to readers on neo4j://; default "write". */
+    accessMode?: 'read' | 'write';
   }
 
   export interface Counters {
@@ -120,7 +162,7 @@ declare module 'k6/x/neo4j' {
     | Float32Array | Float64Array | BigInt64Array | BigUint64Array | Float | Param[] | { [key: string]: Param } | undefined;
 
   export interface Transaction {
-    /** Only `tags` here: database, timeout and metadata belong on readTx/writeTx. */
+    /** Only `tags` here: database, timeout, metadata and impersonatedUser belong on readTx/writeTx. */
     run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: Pick<CallOptions, 'tags'>): Result<R>;
   }
 
@@ -130,7 +172,7 @@ declare module 'k6/x/neo4j' {
     /** A managed write transaction, retried on transient errors. */
     write<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: CallOptions): Result<R>;
     /** An auto-commit query (CALL {} IN TRANSACTIONS, schema changes). Not retried. */
-    run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: CallOptions): Result<R>;
+    run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: RunOptions): Result<R>;
     /** Several queries in one read transaction; fn runs again from the start on retry. */
     readTx<T>(fn: (tx: Transaction) => T, options?: CallOptions): T;
     /** Several queries in one write transaction; fn runs again from the start on retry. */
@@ -140,7 +182,7 @@ declare module 'k6/x/neo4j' {
      * the identity's driver until it ends, so connect() again costs no new driver or login.
      */
     close(): void;
-    /** user@host:port */
+    /** user@host:port for basic auth; bearer@, kerberos@, none@ or custom:principal@host:port otherwise. */
     readonly identity: string;
     readonly database: string;
   }
