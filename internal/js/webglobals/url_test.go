@@ -181,3 +181,22 @@ func TestURLSearchParams(t *testing.T) {
 		}
 	}
 }
+
+// The classes are made on first use; until then and after, the globals behave as plain
+// built-in ones: present, not enumerable, the same class on every read, assignable.
+func TestURLGlobalsAreMadeOnFirstUse(t *testing.T) {
+	rt := urlRuntime(t)
+	v, err := rt.RunString(`[
+  'URL' in globalThis && 'URLSearchParams' in globalThis,
+  Object.keys(globalThis).includes('URL'),
+  new URLSearchParams('a=1').get('a') === '1' && URL === URL && typeof URL.canParse === 'function',
+  new URL('http://h/?x=1').searchParams instanceof URLSearchParams,
+  (() => { URL = 5; return URL === 5; })(),
+].join(',')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.String(); got != "true,false,true,true,true" {
+		t.Fatalf("got %s", got)
+	}
+}
