@@ -464,8 +464,11 @@ func (vu *VU) Call(ctx context.Context, name string, args ...sobek.Value) (sobek
 	// Also clears an interrupt the script raised itself (test.abort) that never fired.
 	vu.rt.ClearInterrupt()
 	vu.ctx = vu.lifetime
-	var ie *sobek.InterruptedError
-	vu.selfInterrupted = errors.As(err, &ie) && ie.Value() != ErrInterrupted
+	vu.selfInterrupted = false
+	if err != nil { // errors.As's target escapes: an allocation per call otherwise
+		var ie *sobek.InterruptedError
+		vu.selfInterrupted = errors.As(err, &ie) && ie.Value() != ErrInterrupted
+	}
 	if err != nil && isInterrupt(err) {
 		err = ErrInterrupted
 	}
