@@ -36,10 +36,13 @@ type Pool struct {
 	newDriver DriverFactory
 
 	mu      sync.Mutex
-	gone    *sync.Cond // on mu: signalled when a reference is given back
+	gone    *sync.Cond // on mu: signalled when a reference is given back or a driver closed
 	entries map[string]*poolEntry
 	closed  bool
 	refs    int // references held over all entries
+	// closing counts the drivers that last releases are closing outside the lock: Close
+	// waits for them too, so that the run ends with every driver closed.
+	closing int
 
 	created, closedDrivers atomic.Int64
 }
@@ -218,9 +221,16 @@ func (p *Pool) release(e *poolEntry) {
 	if last && p.entries[e.key] == e {
 		delete(p.entries, e.key)
 	}
+	if last {
+		p.closing++
+	}
 	p.mu.Unlock()
 	if last {
 		p.closeDriver(e)
+		p.mu.Lock()
+		p.closing--
+		p.gone.Broadcast()
+		p.mu.Unlock()
 	}
 }
 
@@ -245,7 +255,7 @@ func (p *Pool) Close() error {
 	wake := time.AfterFunc(closeWait, func() { p.mu.Lock(); p.gone.Broadcast(); p.mu.Unlock() })
 	defer wake.Stop()
 	p.mu.Lock()
-	for p.refs > 0 && time.Now().Before(deadline) {
+	for (p.refs > 0 || p.closing > 0) && time.Now().Before(deadline) {
 		p.gone.Wait()
 	}
 	p.closed = true
