@@ -1,6 +1,9 @@
 package modules_test
 
 import (
+	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
@@ -39,5 +42,34 @@ func TestFromExportsBuildsExportsOncePerVU(t *testing.T) {
 	}
 	if got := inst2.Exports(); got.Named["n"] != 2 || got.Default == first.Default {
 		t.Errorf("the second VU got %v, want its own exports (n=2)", got)
+	}
+}
+
+// Shared makes a key's value once, however many VUs ask at the same time, and hands the
+// same result, error included, to every caller.
+func TestSharedMakesEachKeyOnce(t *testing.T) {
+	var s modules.Shared[string, *int]
+	var made atomic.Int32
+	var wg sync.WaitGroup
+	got := make([]*int, 20)
+	for i := range got {
+		wg.Go(func() {
+			got[i], _ = s.Get("a", func() (*int, error) { made.Add(1); n := 7; return &n, nil })
+		})
+	}
+	wg.Wait()
+	if made.Load() != 1 {
+		t.Fatalf("made %d times, want once", made.Load())
+	}
+	for _, p := range got {
+		if p != got[0] {
+			t.Fatal("callers got different values")
+		}
+	}
+	boom := errors.New("boom")
+	for range 2 {
+		if _, err := s.Get("b", func() (*int, error) { return nil, boom }); err != boom {
+			t.Fatalf("err %v, want the first make's", err)
+		}
 	}
 }

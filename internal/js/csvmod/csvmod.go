@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/grafana/sobek"
@@ -25,8 +24,7 @@ const ImportPath = "k6/experimental/csv"
 // RootModule holds the run's parsed files, keyed by file and options, so csv.parse in
 // every VU's init code parses once and every VU reads the same records.
 type RootModule struct {
-	mu     sync.Mutex
-	parsed map[parseKey]*parsed
+	parsed modules.Shared[parseKey, *parsed]
 }
 
 type parseKey struct {
@@ -35,14 +33,12 @@ type parseKey struct {
 }
 
 type parsed struct {
-	once    sync.Once
 	header  []string
 	records [][]string
-	err     error
 }
 
 // New returns the module.
-func New() *RootModule { return &RootModule{parsed: map[parseKey]*parsed{}} }
+func New() *RootModule { return &RootModule{} }
 
 var _ modules.Module = (*RootModule)(nil)
 
@@ -243,35 +239,25 @@ func (mi *instance) parse(fileV, optsV sobek.Value) *sobek.Promise {
 	if err != nil {
 		return fail(err)
 	}
-	key := parseKey{file: f, opts: o}
-	mi.root.mu.Lock()
-	pr := mi.root.parsed[key]
-	if pr == nil {
-		pr = &parsed{}
-		mi.root.parsed[key] = pr
-	}
-	mi.root.mu.Unlock()
-	pr.once.Do(func() {
+	pr, err := mi.root.parsed.Get(parseKey{file: f, opts: o}, func() (*parsed, error) {
 		rd, err := newReader(f, o)
 		if err != nil {
-			pr.err = err
-			return
+			return nil, err
 		}
-		pr.header = rd.header
+		pr := &parsed{header: rd.header}
 		for {
 			rec, err := rd.next()
 			if errors.Is(err, io.EOF) {
-				return
+				return pr, nil
 			}
 			if err != nil {
-				pr.err = err
-				return
+				return nil, err
 			}
 			pr.records = append(pr.records, rec)
 		}
 	})
-	if pr.err != nil {
-		return fail(fmt.Errorf("csv.parse(): %w", pr.err))
+	if err != nil {
+		return fail(fmt.Errorf("csv.parse(): %w", err))
 	}
 	_ = resolve(rt.NewDynamicArray(&view{rt: rt, p: pr}))
 	return p

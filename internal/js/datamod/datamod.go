@@ -6,28 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/grafana/sobek"
 
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
-// RootModule holds the run's shared arrays, by name.
+// RootModule holds the run's shared arrays by name: each one's elements as JSON, made once
+// by the first VU that asks.
 type RootModule struct {
-	mu     sync.Mutex
-	arrays map[string]*shared
-}
-
-// shared is one SharedArray: its elements as JSON, made once by the first VU that asks.
-type shared struct {
-	once  sync.Once
-	items []json.RawMessage
-	err   error
+	arrays modules.Shared[string, []json.RawMessage]
 }
 
 // New returns the module.
-func New() *RootModule { return &RootModule{arrays: map[string]*shared{}} }
+func New() *RootModule { return &RootModule{} }
 
 var _ modules.Module = (*RootModule)(nil)
 
@@ -63,39 +55,30 @@ func (mi *instance) sharedArray(call sobek.ConstructorCall) *sobek.Object {
 	if !ok {
 		fail(fmt.Errorf("SharedArray %q: the second argument must be a function that returns an array", name))
 	}
-	mi.root.mu.Lock()
-	sa := mi.root.arrays[name]
-	if sa == nil {
-		sa = &shared{}
-		mi.root.arrays[name] = sa
-	}
-	mi.root.mu.Unlock()
-	sa.once.Do(func() {
+	items, err := mi.root.arrays.Get(name, func() ([]json.RawMessage, error) {
 		v, err := fn(sobek.Undefined())
 		if err != nil {
-			sa.err = err
-			return
+			return nil, err
 		}
 		obj, ok := v.(*sobek.Object)
 		if !ok || obj.ClassName() != "Array" {
-			sa.err = fmt.Errorf("SharedArray %q: the function must return an array", name)
-			return
+			return nil, fmt.Errorf("SharedArray %q: the function must return an array", name)
 		}
 		n := int(obj.Get("length").ToInteger())
-		sa.items = make([]json.RawMessage, n)
+		items := make([]json.RawMessage, n)
 		for i := range n {
 			b, err := json.Marshal(obj.Get(fmt.Sprint(i)).Export())
 			if err != nil {
-				sa.err = fmt.Errorf("SharedArray %q: element %d cannot be shared: %w", name, i, err)
-				return
+				return nil, fmt.Errorf("SharedArray %q: element %d cannot be shared: %w", name, i, err)
 			}
-			sa.items[i] = b
+			items[i] = b
 		}
+		return items, nil
 	})
-	if sa.err != nil {
-		fail(sa.err)
+	if err != nil {
+		fail(err)
 	}
-	return rt.NewDynamicArray(&view{rt: rt, items: sa.items, name: name})
+	return rt.NewDynamicArray(&view{rt: rt, items: items, name: name})
 }
 
 // view is one VU's read-only window on a shared array.

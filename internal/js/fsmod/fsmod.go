@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"math"
 	"path/filepath"
-	"sync"
 	"syscall"
 
 	"github.com/grafana/sobek"
@@ -47,18 +46,11 @@ var kindNames = map[int]string{
 
 // RootModule holds the run's file cache: one copy of each file's bytes for all VUs.
 type RootModule struct {
-	mu    sync.Mutex
-	files map[string]*cached
-}
-
-type cached struct {
-	once sync.Once
-	file *File
-	err  error
+	files modules.Shared[string, *File]
 }
 
 // New returns the module.
-func New() *RootModule { return &RootModule{files: map[string]*cached{}} }
+func New() *RootModule { return &RootModule{} }
 
 var _ modules.Module = (*RootModule)(nil)
 
@@ -130,18 +122,10 @@ func NewError(rt *sobek.Runtime, kind int, msg string) *sobek.Object {
 // load reads a file once per run, whichever VU asks first; every VU gets the same *File,
 // so csv.parse can share what it parsed from it.
 func (r *RootModule) load(key string, read func() ([]byte, error)) (*File, error) {
-	r.mu.Lock()
-	c := r.files[key]
-	if c == nil {
-		c = &cached{}
-		r.files[key] = c
-	}
-	r.mu.Unlock()
-	c.once.Do(func() {
+	return r.files.Get(key, func() (*File, error) {
 		b, err := read()
-		c.file, c.err = &File{Path: key, Data: b}, err
+		return &File{Path: key, Data: b}, err
 	})
-	return c.file, c.err
 }
 
 // open resolves to a File, or rejects with an FsError. Like k6, it is refused outside
