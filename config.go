@@ -117,6 +117,9 @@ type Settings struct {
 	// CAFile is a PEM file of certificate authorities to trust for bolt+s:// and neo4j+s://
 	// instead of the system's.
 	CAFile string `js:"caFile"`
+	// ServerMetrics is how often the identity's server sampler reads the server's metrics
+	// (neo4j_server_*); 0, the default, is off.
+	ServerMetrics time.Duration `js:"serverMetrics"`
 }
 
 // DefaultSettings are tuned for load tests rather than applications: a failing or saturated
@@ -145,6 +148,9 @@ type ConnectOptions struct {
 	ImpersonatedUser string
 	// Bookmarks is "vu" (the default), "shared" or "none".
 	Bookmarks string
+	// Profile is the share of the client's calls (0 to 1) that run as PROFILE; a call's own
+	// profile option wins.
+	Profile float64
 }
 
 // ErrInvalidOption wraps every bad connect()/call option.
@@ -199,6 +205,10 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 			o.ImpersonatedUser, err = optString(val)
 		case "bookmarks":
 			o.Bookmarks, err = optBookmarks(val)
+		case "serverMetrics":
+			s.ServerMetrics, err = optSamplingPeriod(val)
+		case "profile":
+			o.Profile, err = optShare(val)
 		default:
 			err = fmt.Errorf("unknown option%s", suggest(k, connectOptionNames))
 		}
@@ -221,7 +231,8 @@ func parseConnectOptions(rt *sobek.Runtime, v sobek.Value) (ConnectOptions, erro
 
 var connectOptionNames = []string{"user", "password", "database", "maxConnectionPoolSize", "fetchSize",
 	"connectionAcquisitionTimeout", "connectionTimeout", "maxTransactionRetryTime",
-	"maxConnectionLifetime", "userAgent", "caFile", "auth", "impersonatedUser", "bookmarks"}
+	"maxConnectionLifetime", "userAgent", "caFile", "auth", "impersonatedUser", "bookmarks",
+	"serverMetrics", "profile"}
 
 // suggest names the closest known option, so a typo points at its fix.
 func suggest(name string, known []string) string {
@@ -309,6 +320,32 @@ const MaxDuration = 24 * time.Hour
 
 // optDuration takes milliseconds as a number (as Neo4j's JS driver does) or a duration
 // string such as "500ms" or "5s" (as k6 options do), from 0 to MaxDuration.
+// MinServerMetricsPeriod is the shortest serverMetrics period: the sampler's queries are cheap,
+// but not free.
+const MinServerMetricsPeriod = 100 * time.Millisecond
+
+// optSamplingPeriod reads serverMetrics: a duration of at least MinServerMetricsPeriod, or 0
+// (or false) for off.
+func optSamplingPeriod(v sobek.Value) (time.Duration, error) {
+	if b, ok := v.Export().(bool); ok && !b {
+		return 0, nil
+	}
+	d, err := optDuration(v)
+	if err == nil && d != 0 && d < MinServerMetricsPeriod {
+		err = fmt.Errorf("want 0 (off) or a period of at least %s, got %s", MinServerMetricsPeriod, describeJS(v))
+	}
+	return d, err
+}
+
+// optShare reads profile: a number from 0 (never) to 1 (every call).
+func optShare(v sobek.Value) (float64, error) {
+	f, ok := exportNumber(v)
+	if !ok || !(f >= 0 && f <= 1) {
+		return 0, fmt.Errorf("want a share of calls from 0 to 1 (e.g. 0.01), got %s", describeJS(v))
+	}
+	return f, nil
+}
+
 func optDuration(v sobek.Value) (time.Duration, error) {
 	bad := func() (time.Duration, error) {
 		return 0, fmt.Errorf("want milliseconds from 0 to %d or a duration like \"5s\" up to 24h, got %s",

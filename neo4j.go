@@ -41,6 +41,9 @@ type RootModule struct {
 	metricsOnce sync.Once
 	metrics     *moduleMetrics
 	metricsErr  error
+
+	// info is what Report returns: servers, plans, profiles.
+	info runInfo
 }
 
 // ModuleInstance is the module as one VU sees it.
@@ -225,6 +228,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		}
 		fail(err)
 	}
+	mi.root.noteServer(lease, target, opts.Database)
 	c := &Client{
 		vu: mi.vu, lease: lease, target: target, metrics: m,
 		database: opts.Database, identity: target.Identity(),
@@ -451,10 +455,13 @@ type callOptions struct {
 	accessMode string
 	// impersonatedUser overrides connect()'s for this call.
 	impersonatedUser string
+	// profile is the share of calls like this one that run as PROFILE; -1 when the call
+	// does not say (connect()'s profile applies).
+	profile float64
 }
 
 func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions, error) {
-	var o callOptions
+	o := callOptions{profile: -1}
 	if isUndefined(v) {
 		return o, nil
 	}
@@ -477,6 +484,8 @@ func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions,
 			o.metadata, err = mapFromJS(rt, val, "metadata", "transaction metadata")
 		case "impersonatedUser":
 			o.impersonatedUser, err = optString(val)
+		case "profile":
+			o.profile, err = optShare(val)
 		case "accessMode":
 			if fn != "run" {
 				// read() and readTx() always read, write() and writeTx() always write.
@@ -485,7 +494,7 @@ func parseCallOptions(rt *sobek.Runtime, v sobek.Value, fn string) (callOptions,
 			}
 			o.accessMode, err = optAccessMode(val)
 		default:
-			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata", "impersonatedUser", "accessMode"}))
+			err = fmt.Errorf("unknown option%s", suggest(k, []string{"tags", "database", "timeout", "metadata", "impersonatedUser", "accessMode", "profile"}))
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%w %q in %s(): %w", ErrInvalidOption, k, fn, err))

@@ -90,6 +90,13 @@ type InitEnvironment struct {
 	Logger    *slog.Logger
 	// ReadFile reads a file, relative paths against the script's folder.
 	ReadFile func(path string) ([]byte, error)
+	// Samples takes what a module measures outside any VU's calls, such as a background
+	// sampler: the same stream as the VUs' (State.Samples). Push with metrics.PushIfNotDone
+	// and a context that ends when the module stops measuring. Nil when nothing takes them.
+	Samples chan<- metrics.SampleContainer
+	// RunTags returns the run's own tags (options.tags and --tag), for such samples; nil
+	// until the options are resolved, and in hosts that have none.
+	RunTags func() *metrics.TagSet
 }
 
 // State is what running code may use.

@@ -692,6 +692,7 @@ func (r *testRun) initVUs() (*execution.Scheduler, int) {
 		}
 	}
 	base := metrics.NewTagSet(r.opts.Tags)
+	r.runner.RunTags.Store(base)
 	return execution.NewScheduler(r.opts, execution.NewPool(vus), r.builtin, r.engine.In(), base), ExitOK
 }
 

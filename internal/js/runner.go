@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafana/sobek"
@@ -32,6 +33,9 @@ type Runner struct {
 	Env      map[string]string
 	Logger   *slog.Logger
 	Samples  chan<- metrics.SampleContainer
+	// RunTags are the run's tags (options.tags, --tag) once the host has resolved them;
+	// modules read them through InitEnvironment.RunTags.
+	RunTags atomic.Pointer[metrics.TagSet]
 	// ConsoleLogger, when set (--console-output), takes console.log() and friends instead
 	// of Logger.
 	ConsoleLogger *slog.Logger
@@ -104,6 +108,8 @@ func (r *Runner) NewVUContext(ctx context.Context, id uint64) (*VU, error) {
 		LookupEnv: func(k string) (string, bool) { v, ok := r.Env[k]; return v, ok },
 		Logger:    r.Logger,
 		ReadFile:  r.readFile,
+		Samples:   r.Samples,
+		RunTags:   r.RunTags.Load,
 	}
 	if err := vu.setGlobals(); err != nil {
 		discard()

@@ -63,6 +63,8 @@ func NewVU(tb testing.TB) *VU {
 		},
 		Logger:   logger,
 		ReadFile: os.ReadFile,
+		Samples:  v.samples,
+		RunTags:  func() *metrics.TagSet { return nil },
 	}
 	tb.Cleanup(v.Discard)
 	return v
