@@ -32,8 +32,8 @@ func TestExamplesExecutors(t *testing.T) {
 		{"executors/constant-vus.js", 90, 150, 3},
 		// VU-seconds: 6 (ramp up) + 12 (hold) + 6 (ramp down) = 24, at 0.1 s+ per iteration.
 		{"executors/ramping-vus.js", 130, 245, 6},
-		// 200/s for 10 s = 2000, within 2%.
-		{"executors/constant-arrival-rate.js", 1960, 2040, 0},
+		// 200/s for 10 s = 2000: up to 5% dropped on a loaded machine (its threshold), none extra.
+		{"executors/constant-arrival-rate.js", 1900, 2040, 0},
 		// 150 + 300 + 100 = 550, within 3%.
 		{"executors/ramping-arrival-rate.js", 533, 567, 0},
 		// 2 VUs x 4 s / 0.1 s+: at most 80.

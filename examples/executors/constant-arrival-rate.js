@@ -13,10 +13,11 @@ export const options = {
       maxVUs: 50,
     },
   },
-  // Margins for a loaded CI machine (2 cores, -race): a few iterations dropped or late
-  // there are the machine, not the tool; 1% dropped or a 0.5 s p(99) would be a finding.
+  // Margins for a loaded CI machine (2 cores, -race, other tests beside it): a few dozen
+  // iterations dropped or late there are the machine, not the tool; 5% dropped or a 0.5 s
+  // p(99) would be a finding.
   thresholds: {
-    dropped_iterations: ['count<20'],
+    dropped_iterations: ['count<100'],
     iteration_start_delay: ['p(99)<500'],
   },
 };
