@@ -57,8 +57,16 @@ type aggregator struct {
 	checksFail          uint64
 	codeTotals          []uint64
 
+	// The Server panel: identities (capped at maxServers), whether any reading came, and the
+	// time of each identity's latest GC reading (see addServer).
+	servers    []string
+	serverIDs  map[string]int
+	hasServer  bool
+	hasHeapMax bool
+	gcLast     map[string]time.Time
+
 	// onCap, when set, is called the first time names of a kind ("query names", "error
-	// codes", "checks", "query rows") fold into other, with the cap, so the output can warn
+	// codes", "checks", "query rows", "server identities") fold into other, with the cap, so the output can warn
 	// once.
 	onCap  func(what string, limit int)
 	capped map[string]bool
@@ -199,6 +207,8 @@ func (a *aggregator) add(s *metrics.Sample) {
 	switch s.Metric.Name {
 	case metricQueryDuration:
 		a.addQuery(s)
+	case metricServerCPU, metricServerHeapUsed, metricServerHeapMax, metricServerTx, metricServerGC:
+		a.addServer(s)
 	case metricIterations:
 		a.tl.at(a.periodOf(s.Time)).iterations += s.Value
 		a.iterations += s.Value
@@ -391,6 +401,8 @@ func (a *aggregator) snapshot() *Snapshot {
 		s.Checks = append(s.Checks, CheckRow{Group: c.group, Name: c.name, Passes: c.passes, Fails: c.fails, order: c.order})
 	}
 	slices.SortFunc(s.Checks, func(x, y CheckRow) int { return cmp.Compare(x.order, y.order) })
+
+	s.Servers = a.serverSeries()
 
 	s.Totals = Totals{Queries: a.queries, Failures: a.failures, Iterations: a.iterations, Dropped: a.dropped,
 		ChecksPass: a.checksPass, ChecksFail: a.checksFail, QueryRate: float64(a.queries) / secs,

@@ -56,6 +56,12 @@ func artifactsDir(t *testing.T) string {
 // to png. It returns the DOM.
 func browse(t *testing.T, url, png string, budget time.Duration) string {
 	t.Helper()
+	return browseSized(t, url, png, budget, "1280,2000")
+}
+
+// browseSized is browse with the window's size, "width,height".
+func browseSized(t *testing.T, url, png string, budget time.Duration, size string) string {
+	t.Helper()
 	bin := chromiumPath(t)
 	run := func(extra ...string) []byte {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -63,7 +69,7 @@ func browse(t *testing.T, url, png string, budget time.Duration) string {
 		args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 			"--disable-background-networking", "--disable-component-update", "--disable-sync",
 			"--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
-			"--user-data-dir=" + t.TempDir(), "--window-size=1280,2000",
+			"--user-data-dir=" + t.TempDir(), "--window-size=" + size,
 			"--virtual-time-budget=" + strconv.FormatInt(budget.Milliseconds(), 10)}
 		args = append(append(args, extra...), url)
 		cmd := exec.CommandContext(ctx, bin, args...)
@@ -190,6 +196,7 @@ func TestBrowserLivePage(t *testing.T) {
 	c := NewConfig()
 	c.Port = 0
 	c.Title = "live.js"
+	c.RunInfo = func() any { return fixtureReport() }
 	c.Thresholds = func() []ThresholdResult {
 		ths := loadThresholds()
 		if !failing.Load() {
@@ -205,7 +212,11 @@ func TestBrowserLivePage(t *testing.T) {
 	}
 	// Half the run before the page opens, the rest (with a query name not seen before) after
 	// its second snapshot.
+	server := newServerMetrics(t).serverRun(60, "neo4j@127.0.0.1:7687")
 	for _, b := range batches[:30] {
+		o.AddSamples(b)
+	}
+	for _, b := range server[:15] {
 		o.AddSamples(b)
 	}
 	o.onSnapshot = func(n int) {
@@ -213,6 +224,9 @@ func TestBrowserLivePage(t *testing.T) {
 			return
 		}
 		for _, b := range batches[30:] {
+			o.AddSamples(b)
+		}
+		for _, b := range server[15:] {
 			o.AddSamples(b)
 		}
 		o.AddSamples([]metrics.SampleContainer{
@@ -229,7 +243,7 @@ func TestBrowserLivePage(t *testing.T) {
 		t.Fatalf("URL() = %q, want the bound port on 127.0.0.1", o.URL())
 	}
 
-	dom := browse(t, o.URL()+"/", filepath.Join(dir, "dashboard-live.png"), 6*time.Second)
+	dom := browse(t, o.URL()+"/#plans", filepath.Join(dir, "dashboard-live.png"), 6*time.Second)
 	writeArtifact(t, dir, "dashboard-live.dom.html", dom)
 
 	oneElement(t, dom, "data-mode", "live")
@@ -242,6 +256,18 @@ func TestBrowserLivePage(t *testing.T) {
 	assertThreshold(t, dom, "p(95)<500", true)
 	assertThreshold(t, dom, "p(95)<50", false)
 	assertThreshold(t, dom, "rate>0.99", false)
+	// The live page draws the Server panel, the server and the plans as the report does,
+	// and the plans opened by #plans stay open through the redraws.
+	for _, id := range []string{"client-latency", "server-cpu", "server-heap", "server-transactions", "server-gc"} {
+		assertChart(t, dom, id)
+	}
+	oneElement(t, dom, "data-server", "neo4j@127.0.0.1:7687")
+	if _, open := oneElement(t, dom, "data-plan", "person-by-id").attrs["open"]; !open {
+		t.Error("the plan opened by #plans closed on a redraw")
+	}
+	if n := len(elements(dom, "data-db-hits", "10001")); n != 1 {
+		t.Errorf("the profiled plan's db hits are drawn %d times, want 1", n)
+	}
 }
 
 func TestBrowserReport(t *testing.T) {
@@ -272,6 +298,13 @@ func TestBrowserReport(t *testing.T) {
 
 	oneElement(t, dom, "data-mode", "report")
 	assertLoadRunDrawn(t, dom)
+	// No server readings, no run info: no Server panel, no server line, no plans.
+	if _, shown := oneElement(t, dom, "id", "server-panel").attrs["hidden"]; !shown {
+		t.Error("the Server panel is shown for a run without server readings")
+	}
+	if n := len(elements(dom, "data-chart", "server-cpu")) + len(elements(dom, "data-server", "")) + len(elements(dom, "data-plan", "")); n != 0 {
+		t.Errorf("%d server charts, server lines or plans drawn for a run without them", n)
+	}
 	assertThreshold(t, dom, "p(95)<500", true)
 	assertThreshold(t, dom, "p(95)<50", false)
 	assertThreshold(t, dom, "rate<0.05", true)
@@ -316,5 +349,101 @@ func writeArtifact(t *testing.T, dir, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBrowserReportServerPanel is the report of a run with the server sampler on and the
+// module's run info: the Server panel beside the client's latency, the server in the
+// header, and each query's plan (and slowest profiled call) under its row. It keeps
+// report-server-panel.png (the README's picture: 1200 px wide) and report-plans.png.
+func TestBrowserReportServerPanel(t *testing.T) {
+	chromiumPath(t)
+	dir := artifactsDir(t)
+	r := newRun(t)
+	m := newServerMetrics(t)
+	id := "neo4j@127.0.0.1:7687"
+	c := NewConfig()
+	c.Port = NoServer
+	c.Title = "server-metrics.js"
+	c.Export = filepath.Join(dir, "report-server-panel.html")
+	c.RunInfo = func() any { return fixtureReport() }
+	o, err := NewOutput(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Start(); err != nil {
+		t.Fatal(err)
+	}
+	server := m.serverRun(60, id)
+	for s, b := range r.loadRun(60) {
+		o.AddSamples(b)
+		if s%2 == 0 {
+			o.AddSamples(server[s/2])
+		}
+	}
+	if err := o.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	dom := browseSized(t, "file://"+c.Export, filepath.Join(dir, "report-server-panel.png"), 2*time.Second, "1200,1000")
+	writeArtifact(t, dir, "report-server-panel.dom.html", dom)
+	oneElement(t, dom, "data-mode", "report")
+	assertLoadRunDrawn(t, dom)
+	if _, hidden := oneElement(t, dom, "id", "server-panel").attrs["hidden"]; hidden {
+		t.Fatal("the Server panel is hidden though the run has server readings")
+	}
+	assertChart(t, dom, "client-latency", "person-by-id", "fulltext-search", "create-person")
+	assertChart(t, dom, "client-qps", "all queries")
+	assertChart(t, dom, "server-cpu", id)
+	assertChart(t, dom, "server-heap", id, id+" max")
+	assertChart(t, dom, "server-transactions", id)
+	assertChart(t, dom, "server-gc", id)
+	// Readings every 2 s in 1 s buckets are drawn as lines, not dots.
+	for _, chart := range []string{"server-cpu", "server-gc"} {
+		if e := oneElement(t, dom, "data-chart", chart); atoiAttr(e, "data-points") < 25 {
+			t.Errorf("chart %s has %d points, want the 30 readings (29 for GC)", chart, atoiAttr(e, "data-points"))
+		}
+	}
+	if n := strings.Count(dom, `<circle`); n > 0 {
+		t.Errorf("%d lone points drawn: sparse server readings must join into lines", n)
+	}
+	oneElement(t, dom, "data-server", id)
+	for _, want := range []string{"Neo4j/2026.08.1", "community", "at 127.0.0.1:7687", "database neo4j (default)", "Bolt 5.8"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the header does not say %q", want)
+		}
+	}
+	// Closed until opened: the plans are there, folded.
+	if _, open := oneElement(t, dom, "data-plan", "person-by-id").attrs["open"]; open {
+		t.Error("the plan is open before anyone opened it")
+	}
+
+	// #plans opens every plan, as the "show all plans" button does. The picture is the whole
+	// page: a headless screenshot of a scrolled page comes out blank.
+	dom = browseSized(t, "file://"+c.Export+"#plans", filepath.Join(dir, "report-plans.png"), 2*time.Second, "1200,3000")
+	writeArtifact(t, dir, "report-plans.dom.html", dom)
+	for _, q := range []string{"person-by-id", "fulltext-search"} {
+		if _, open := oneElement(t, dom, "data-plan", q).attrs["open"]; !open {
+			t.Errorf("the plan of %s is not open", q)
+		}
+		oneElement(t, dom, "data-plan-for", q)
+	}
+	if n := len(elements(dom, "data-plan", "create-person")); n != 0 {
+		t.Errorf("create-person has %d plan rows, and no plan", n)
+	}
+	// The EXPLAIN plan and the slowest profiled call's: every operator twice.
+	for _, op := range []string{"ProduceResults", "Filter", "NodeByLabelScan"} {
+		if n := len(elements(dom, "data-operator", op)); n != 2 {
+			t.Errorf("operator %s drawn %d times, want 2 (plan and profile)", op, n)
+		}
+	}
+	for _, hits := range []string{"2", "10000", "10001"} {
+		oneElement(t, dom, "data-db-hits", hits)
+	}
+	for _, want := range []string{"10,001 db hits", "10,000 rows", "est. 10k rows", "p.id = $id", "p:Person",
+		"profiled 37 calls, slowest 41.5 ms with 20,003 db hits", "Plan not captured: EXPLAIN failed: Neo.ClientError.Procedure.ProcedureNotFound"} {
+		if !strings.Contains(dom, html.EscapeString(want)) {
+			t.Errorf("the plans do not show %q", want)
+		}
 	}
 }

@@ -56,6 +56,12 @@ type Config struct {
 	// snapshot the page asks for (about once a Period per open page) and once by Stop, never
 	// with the output's lock held, so it may take the engine's.
 	Thresholds func() []ThresholdResult
+	// RunInfo, when set, returns what the run learned beyond its metrics (the module's
+	// RunReport: the servers tested, each query's plan and profile). Its value is encoded as
+	// JSON into each snapshot as "neo4j", its strings with control characters made visible;
+	// nil leaves the field out. Like Thresholds it is called outside the output's lock, for
+	// each snapshot and once by Stop.
+	RunInfo func() any
 	// Logger receives the dashboard's notices (the report written, a failed request); nil
 	// discards them.
 	Logger *slog.Logger

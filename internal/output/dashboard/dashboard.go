@@ -33,6 +33,8 @@ type Output struct {
 	agg     *aggregator
 	stopped bool
 
+	runInfo runInfoCache
+
 	srv       *http.Server
 	url       string
 	serveDone chan struct{}
@@ -171,6 +173,12 @@ func (o *Output) Snapshot() *Snapshot {
 	if o.cfg.Thresholds != nil {
 		ths = o.cfg.Thresholds() // before taking our lock: it takes the engine's
 	}
+	var info json.RawMessage
+	if o.cfg.RunInfo != nil {
+		info = o.runInfo.encode(o.cfg.RunInfo(), func(err error) {
+			o.logger.Warn("web dashboard: the run's server and plan facts are left out of the page", "error", err)
+		})
+	}
 	o.mu.Lock()
 	s := o.agg.snapshot()
 	s.Live = !o.stopped
@@ -182,6 +190,7 @@ func (o *Output) Snapshot() *Snapshot {
 		t.Key, t.Source, t.Value = metrics.EscapeControl(t.Key), metrics.EscapeControl(t.Source), metrics.EscapeControl(t.Value)
 	}
 	s.Thresholds = ths
+	s.Neo4j = info
 	if s.Thresholds == nil {
 		s.Thresholds = []ThresholdResult{}
 	}

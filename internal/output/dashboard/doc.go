@@ -12,14 +12,29 @@
 // query (name, mode, count, failures, rate, avg, p50, p95, p99, max, the numbers the text
 // summary prints), errors by code with the queries that failed with each, and checks.
 //
+// With the module's server sampler on (connect()'s serverMetrics), a Server panel shows the
+// server's CPU, heap, running transactions and GC time beside the client's latency and
+// throughput, on the same time axis; without server readings there is no panel. With
+// Config.RunInfo (the module's RunReport), the header names the servers tested (agent,
+// edition, address, database and whether it is the default) and each query's row of the
+// table opens onto its plan (EXPLAIN: operators, details, estimated rows, identifiers) and,
+// when profiled, the slowest profiled call's plan with each operator's db hits and rows.
+// The live page and the report draw the same snapshot with the same code. A link to the
+// page with #plans opens every plan.
+//
 // # Aggregation
 //
 // Output is an output.Output. AddSamples folds each sample, under a short lock, into time
 // buckets one Period long (1 s by default) and into run-wide tables; nothing is kept per
 // sample. Queries are counted from neo4j_query_duration, which the module emits once per query
 // with every tag (status, error_code), exactly as the engine's per-query table counts them;
-// vus, iterations, dropped_iterations and checks feed their own series; every other metric is
-// ignored. Latency percentiles per bucket come from a mergeable log histogram accurate to 1%
+// vus, iterations, dropped_iterations and checks feed their own series. The server sampler's
+// neo4j_server_cpu, _heap_used_bytes, _heap_max_bytes and _transactions_running (gauges: a
+// bucket keeps its largest reading, so merged buckets keep the peaks) and _gc_seconds (a
+// counter of GC seconds since the previous reading: a bucket adds them up with the wall time
+// they cover, and the page shows milliseconds of GC per second) feed the Server panel, one
+// series per identity tag, at most four, the rest drawn together as "(other)". Every other
+// metric is ignored. Latency percentiles per bucket come from a mergeable log histogram accurate to 1%
 // (see hist); the table's come from metrics.TrendSink, like the text summary's.
 //
 // The timeline keeps at most MaxBuckets buckets (600): a longer run merges older neighbours,
@@ -35,7 +50,9 @@
 // page is a single document, its stylesheet and script (embedded in the binary) inline; the
 // charts are SVG drawn by that script, no library, no network access but the snapshot.
 // Stop writes the report to Export: the same page with the final snapshot embedded, drawn
-// by the same code, loading nothing.
+// by the same code, loading nothing. Everything from the script and the server (names,
+// codes, plan details) is set as text, never parsed as HTML, and its control characters
+// are made visible escapes before it reaches the page.
 //
 // # Settings
 //

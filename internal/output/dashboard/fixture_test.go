@@ -138,3 +138,69 @@ func loadThresholds() []ThresholdResult {
 		{Key: "checks", Source: "rate>0.99", Pass: false, Value: "rate=97.40%"},
 	}
 }
+
+// serverMetrics are the module's server sampler metrics.
+type serverMetrics struct {
+	cpu, heapUsed, heapMax, tx, gc, threads *metrics.Metric
+}
+
+func newServerMetrics(t testing.TB) serverMetrics {
+	t.Helper()
+	r := metrics.NewRegistry()
+	mk := func(name string, typ metrics.MetricType, vt ...metrics.ValueType) *metrics.Metric {
+		m, err := r.NewMetric(name, typ, vt...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	return serverMetrics{
+		cpu:      mk("neo4j_server_cpu", metrics.Gauge),
+		heapUsed: mk("neo4j_server_heap_used_bytes", metrics.Gauge, metrics.Data),
+		heapMax:  mk("neo4j_server_heap_max_bytes", metrics.Gauge, metrics.Data),
+		tx:       mk("neo4j_server_transactions_running", metrics.Gauge),
+		gc:       mk("neo4j_server_gc_seconds", metrics.Counter),
+		threads:  mk("neo4j_server_threads", metrics.Gauge),
+	}
+}
+
+// serverTags is the sampler's tag set for an identity.
+func serverTags(identity string) *metrics.TagSet {
+	return metrics.NewTagSet(map[string]string{"identity": identity, "db": "neo4j", "scenario": "default"})
+}
+
+// serverReading is one reading of the sampler: every metric at once, as it emits them.
+type serverReading struct {
+	cpu, heapUsed, heapMax, tx, gcSeconds float64
+}
+
+func (m serverMetrics) samples(at time.Time, identity string, r serverReading) metrics.Samples {
+	tags := serverTags(identity)
+	return metrics.Samples{
+		{Metric: m.cpu, Tags: tags, Time: at, Value: r.cpu},
+		{Metric: m.heapUsed, Tags: tags, Time: at, Value: r.heapUsed},
+		{Metric: m.heapMax, Tags: tags, Time: at, Value: r.heapMax},
+		{Metric: m.tx, Tags: tags, Time: at, Value: r.tx},
+		{Metric: m.gc, Tags: tags, Time: at, Value: r.gcSeconds},
+		{Metric: m.threads, Tags: tags, Time: at, Value: 80},
+	}
+}
+
+// serverRun is the sampler's readings over loadRun's minute, every 2 s: CPU follows the
+// VUs' ramp, the heap saws up and is collected every 12 s (a GC burst), transactions follow
+// the VUs. The first reading's GC is 0, as the sampler reports it.
+func (m serverMetrics) serverRun(seconds int, identity string) [][]metrics.SampleContainer {
+	var out [][]metrics.SampleContainer
+	for s := 0; s < seconds; s += 2 {
+		vus := float64(min(1+s/3, 10))
+		r := serverReading{cpu: 0.04 + 0.06*vus, heapUsed: 300e6 + float64(s%12)*60e6, heapMax: 1.07e9, tx: vus - 1 + float64(s%3)}
+		if s > 0 {
+			r.gcSeconds = 0.004
+			if s%12 == 0 {
+				r.gcSeconds = 0.09
+			}
+		}
+		out = append(out, []metrics.SampleContainer{m.samples(base.Add(time.Duration(s)*time.Second+300*time.Millisecond), identity, r)})
+	}
+	return out
+}

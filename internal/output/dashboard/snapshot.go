@@ -1,12 +1,13 @@
 package dashboard
 
 import (
+	"encoding/json"
 	"math"
 	"strconv"
 )
 
 // snapshotVersion changes when Snapshot's JSON changes in a way the page must know about.
-const snapshotVersion = 1
+const snapshotVersion = 2 // 2: servers (the Server panel) and neo4j (Config.RunInfo)
 
 // Snapshot is what the page draws: the timeline as columns (one array per series, one
 // element per bucket) plus the run-wide tables. It is served as JSON at /api/snapshot and
@@ -38,6 +39,28 @@ type Snapshot struct {
 	Queries    []QueryRow        `json:"queries"`
 	Checks     []CheckRow        `json:"checks"`
 	Thresholds []ThresholdResult `json:"thresholds"`
+
+	// Servers are the Server panel's series, one per server identity (at most maxServers,
+	// then "(other)"); absent when no server reading came.
+	Servers []ServerSeries `json:"servers,omitempty"`
+	// Neo4j is Config.RunInfo's value (the module's RunReport: servers tested, query plans
+	// and profiles), its strings with control characters made visible; absent without one.
+	Neo4j json.RawMessage `json:"neo4j,omitempty"`
+}
+
+// ServerSeries is one server identity's readings over time, aligned with Buckets: each
+// gauge is the largest reading in the bucket, null where none came (the sampler reads every
+// few seconds, so most buckets of a short period have none).
+type ServerSeries struct {
+	Identity string `json:"identity"`
+	CPU      Nums   `json:"cpu"`      // the server process's CPU load, 0..1
+	HeapUsed Nums   `json:"heapUsed"` // bytes
+	HeapMax  Nums   `json:"heapMax,omitempty"`
+	// Transactions is the number of transactions running on the server.
+	Transactions Nums `json:"transactions"`
+	// GC is the time spent in garbage collection, in milliseconds per second of wall time
+	// over the readings that fell in the bucket.
+	GC Nums `json:"gc"`
 }
 
 // Buckets is the timeline: bucket i covers [T[i], T[i]+D[i]) ms after Start. Counts are per

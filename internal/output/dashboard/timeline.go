@@ -39,8 +39,9 @@ type bucket struct {
 	checksPass          uint64
 	checksFail          uint64
 
-	names  []nameStats // by name id
-	errors []uint64    // failed queries by error code id
+	names   []nameStats   // by name id
+	errors  []uint64      // failed queries by error code id
+	servers []serverStats // server readings by server id
 }
 
 // nameStats is one query name's share of a bucket.
@@ -110,6 +111,9 @@ func (b *bucket) merge(o *bucket) {
 			b.errors = append(b.errors, make([]uint64, id+1-len(b.errors))...)
 		}
 		b.errors[id] += c
+	}
+	for id := range o.servers {
+		b.server(id).merge(&o.servers[id])
 	}
 }
 

@@ -64,6 +64,26 @@
 
   function fmtRate(v) { return fmtNum(v) + '/s'; }
 
+  // fmtBytes uses decimal units, so that the axis' round steps read as round numbers.
+  function fmtBytes(v) {
+    if (v === null || v === undefined || !isFinite(v)) return '–';
+    var a = Math.abs(v);
+    if (a >= 1e9) return trim((v / 1e9).toFixed(a >= 1e10 ? 1 : 2)) + ' GB';
+    if (a >= 1e6) return trim((v / 1e6).toFixed(a >= 1e8 ? 0 : 1)) + ' MB';
+    if (a >= 1e3) return trim((v / 1e3).toFixed(a >= 1e5 ? 0 : 1)) + ' kB';
+    return Math.round(v) + ' B';
+  }
+
+  function fmtPercent(v) {
+    if (v === null || v === undefined || !isFinite(v)) return '–';
+    return trim(v.toFixed(Math.abs(v) >= 10 || v === 0 ? 0 : 1)) + '%';
+  }
+
+  function fmtGC(v) {
+    if (v === null || v === undefined || !isFinite(v)) return '–';
+    return fmtNum(v) + ' ms/s';
+  }
+
   function fmtPct(part, whole) {
     if (!whole) return '–';
     var p = 100 * part / whole;
@@ -133,7 +153,8 @@
   // chart draws series [{name, color, values, main}] (values aligned with the timeline's
   // buckets; null is "no value") into a <figure data-chart=id data-series=names>.
   // opts: {id, title, unit, fmt, rate (a gap between buckets is zero, not a break),
-  // empty (text when there is nothing to draw)}.
+  // connect (a bucket without a value does not break the line: readings taken every few
+  // seconds), empty (text when there is nothing to draw)}. A series with dash is drawn dashed.
   function chart(tl, series, opts) {
     var fig = el('figure', 'chart');
     fig.setAttribute('data-chart', opts.id);
@@ -181,18 +202,21 @@
       var d = '', pen = false, prevEnd = null, lone = [];
       for (var i = 0; i < tl.n; i++) {
         var v = s.values[i];
-        if (v === null || v === undefined || !isFinite(v)) { pen = false; prevEnd = tl.end[i]; continue; }
+        if (v === null || v === undefined || !isFinite(v)) {
+          if (!opts.connect) pen = false;
+          prevEnd = tl.end[i];
+          continue;
+        }
         if (opts.rate && pen && tl.start[i] > prevEnd) {
           d += 'L' + r(sx(prevEnd)) + ' ' + r(sy(0)) + 'L' + r(sx(tl.start[i])) + ' ' + r(sy(0));
         }
         d += (pen ? 'L' : 'M') + r(sx(tl.mid[i])) + ' ' + r(sy(v));
-        var next = i + 1 < tl.n ? s.values[i + 1] : null;
-        if (!pen && (next === null || next === undefined || !isFinite(next))) lone.push([sx(tl.mid[i]), sy(v)]);
+        if (!pen && !hasNext(s.values, i, tl.n, opts.connect)) lone.push([sx(tl.mid[i]), sy(v)]);
         pen = true;
         prevEnd = tl.end[i];
       }
       if (d) {
-        var p = sv('path', { 'class': 'line' + (s.main ? ' main' : ''), d: d, stroke: s.color });
+        var p = sv('path', { 'class': 'line' + (s.main ? ' main' : '') + (s.dash ? ' dash' : ''), d: d, stroke: s.color });
         p.setAttribute('data-series', s.name);
         svg.appendChild(p);
       }
@@ -226,6 +250,18 @@
       fig.appendChild(legend);
     }
     return fig;
+  }
+
+  function finite(v) { return v !== null && v !== undefined && isFinite(v); }
+
+  // hasNext says whether a value after i continues the line: the next bucket's, or with
+  // connect any later one.
+  function hasNext(vals, i, n, connect) {
+    for (var j = i + 1; j < n; j++) {
+      if (finite(vals[j])) return true;
+      if (!connect) return false;
+    }
+    return false;
   }
 
   function lastValue(vals, n) {
@@ -369,6 +405,168 @@
     if (!names.length) per.appendChild(el('p', 'hint', 'No queries yet.'));
   }
 
+  // ---- the server ----
+
+  // renderServers lists, in the header, the servers the run reached (Config.RunInfo's
+  // servers): agent and version, edition, address, database and whether it is the default.
+  function renderServers(snap) {
+    var list = $('servers'), servers = (snap.neo4j && snap.neo4j.servers) || [];
+    list.textContent = '';
+    list.hidden = !servers.length;
+    servers.forEach(function (s) {
+      var li = el('li');
+      li.setAttribute('data-server', s.identity || '');
+      li.appendChild(el('span', 'agent', s.agent || (s.version ? 'Neo4j ' + s.version : 'server')));
+      var parts = [];
+      if (s.version && (s.agent || '').indexOf(s.version) < 0) parts.push(s.version);
+      if (s.edition) parts.push(s.edition);
+      if (s.address) parts.push('at ' + s.address);
+      if (s.database) parts.push('database ' + s.database + (s.defaultDatabase ? ' (default)' : ' (not the default)'));
+      if (s.protocol) parts.push('Bolt ' + s.protocol);
+      if (s.identity) parts.push('as ' + s.identity);
+      li.appendChild(el('span', null, (parts.length ? ' · ' : '') + parts.join(' · ')));
+      if (s.error) li.appendChild(el('span', 'error', ' · ' + s.error));
+      list.appendChild(li);
+    });
+  }
+
+  function pct(tl, vals) {
+    return values(tl, vals).map(function (v) { return finite(v) ? v * 100 : null; });
+  }
+
+  // renderServerPanel draws the server sampler's readings beside the client's latency and
+  // throughput; the panel is hidden when no reading came.
+  function renderServerPanel(snap, tl) {
+    var servers = snap.servers || [], panel = $('server-panel'), box = $('server-charts');
+    panel.hidden = !servers.length;
+    box.textContent = '';
+    if (!servers.length) return;
+    var b = snap.buckets, color = function (i) { return colorOf(i); };
+    box.appendChild(chart(tl, snap.names.map(function (n, i) {
+      return { name: n.name, color: colorOf(i), values: values(tl, n.p95) };
+    }), { id: 'client-latency', title: 'Client latency, p95', unit: 'by query name', fmt: fmtMs, small: true }));
+    box.appendChild(chart(tl, [{ name: 'all queries', color: INK, values: perSecond(tl, b.queries), main: true }],
+      { id: 'client-qps', title: 'Client queries per second', unit: 'all queries', fmt: fmtNum, rate: true, small: true }));
+    box.appendChild(chart(tl, servers.map(function (s, i) {
+      return { name: s.identity, color: color(i), values: pct(tl, s.cpu) };
+    }), { id: 'server-cpu', title: 'Server CPU', unit: 'the Neo4j process', fmt: fmtPercent, connect: true, small: true, empty: 'no readings' }));
+    var heap = [];
+    servers.forEach(function (s, i) {
+      heap.push({ name: s.identity, color: color(i), values: values(tl, s.heapUsed) });
+      if (s.heapMax) heap.push({ name: s.identity + ' max', color: color(i), values: values(tl, s.heapMax), dash: true });
+    });
+    box.appendChild(chart(tl, heap, { id: 'server-heap', title: 'Server heap used', unit: servers.some(function (s) { return s.heapMax; }) ? 'dashed: the maximum' : 'JVM heap',
+      fmt: fmtBytes, connect: true, small: true, empty: 'no readings' }));
+    box.appendChild(chart(tl, servers.map(function (s, i) {
+      return { name: s.identity, color: color(i), values: values(tl, s.transactions) };
+    }), { id: 'server-transactions', title: 'Running transactions', unit: 'on the server, all clients', fmt: fmtNum, connect: true, small: true, empty: 'no readings' }));
+    box.appendChild(chart(tl, servers.map(function (s, i) {
+      return { name: s.identity, color: color(i), values: values(tl, s.gc) };
+    }), { id: 'server-gc', title: 'Server GC time', unit: 'ms per second of wall time', fmt: fmtGC, connect: true, small: true, empty: 'no readings' }));
+  }
+
+  // ---- plans ----
+
+  // openPlans remembers which plans the reader opened, so that the live page's redraws
+  // keep them open.
+  var openPlans = {}, allPlans = /(^|[#&])plans($|&)/.test(location.hash.slice(1));
+
+  function rows(n, formatted) { return formatted + (n === 1 ? ' row' : ' rows'); }
+
+  function countOps(node) {
+    var n = 1;
+    (node.children || []).forEach(function (c) { n += countOps(c); });
+    return n;
+  }
+
+  // planTree draws a plan as nested lists: each operator with its details, estimated rows
+  // and identifiers, and in a profiled plan its db hits and rows; the operators that feed
+  // it indented below. Deeper than 100 operators, the rest is left out.
+  function planTree(node, depth) {
+    var ul = el('ul', 'plan-tree');
+    var li = el('li');
+    li.setAttribute('data-operator', node.operator || '');
+    var line = el('div', 'op-line');
+    line.appendChild(el('span', 'op-name', node.operator || '?'));
+    if (node.details) line.appendChild(el('code', 'op-details', node.details));
+    if (node.dbHits !== undefined && node.dbHits !== null) {
+      var hits = el('span', 'op-hits', fmtInt(node.dbHits) + ' db hits');
+      hits.setAttribute('data-db-hits', String(node.dbHits));
+      line.appendChild(hits);
+    }
+    if (node.rows !== undefined && node.rows !== null) line.appendChild(el('span', 'op-rows', rows(node.rows, fmtInt(node.rows))));
+    if (finite(node.estimatedRows)) line.appendChild(el('span', 'op-est', 'est. ' + rows(node.estimatedRows, fmtNum(node.estimatedRows))));
+    if (node.identifiers && node.identifiers.length) line.appendChild(el('span', 'op-ids', node.identifiers.join(', ')));
+    li.appendChild(line);
+    (node.children || []).forEach(function (c) {
+      if (depth < 100) li.appendChild(planTree(c, depth + 1));
+    });
+    ul.appendChild(li);
+    return ul;
+  }
+
+  function planBox(title, hint, node, error) {
+    var box = el('div', 'plan-box');
+    var h = el('h3', null, title);
+    if (hint) h.appendChild(el('span', 'hint', ' ' + hint));
+    box.appendChild(h);
+    if (node) box.appendChild(planTree(node, 0));
+    else box.appendChild(el('div', 'plan-error', error || 'no plan'));
+    return box;
+  }
+
+  // planRow is the row under a query's row: its plan, and its slowest profiled call, in a
+  // <details> the reader opens.
+  function planRow(name, q) {
+    var tr = el('tr', 'plan-row'), td = el('td');
+    td.colSpan = 11;
+    tr.setAttribute('data-plan-for', name);
+    var det = el('details', 'plan');
+    det.setAttribute('data-plan', name);
+    if (allPlans || openPlans[name]) det.open = true;
+    det.addEventListener('toggle', function () { openPlans[name] = det.open; });
+    var sum = el('summary');
+    if (q.plan) {
+      var ops = [], n = q.plan;
+      while (n && ops.length < 4) { ops.push(n.operator); n = (n.children || [])[0]; }
+      var total = countOps(q.plan);
+      sum.appendChild(el('span', null, 'Plan: '));
+      sum.appendChild(el('span', 'ops', ops.join(' ← ') + (total > ops.length ? ' …' : '')));
+      sum.appendChild(el('span', null, ' (' + total + (total === 1 ? ' operator)' : ' operators)')));
+    } else {
+      sum.appendChild(el('span', null, 'Plan not captured' + (q.planError ? ': ' + q.planError : '')));
+    }
+    if (q.profiled) {
+      var sp = q.slowestProfile;
+      sum.appendChild(el('span', null, ' · profiled ' + fmtInt(q.profiled) + (q.profiled === 1 ? ' call' : ' calls') +
+        (sp ? ', slowest ' + fmtMs(sp.durationMs) + ' with ' + fmtInt(sp.dbHits) + ' db hits' : '')));
+    }
+    det.appendChild(sum);
+    var boxes = el('div', 'plans');
+    boxes.appendChild(planBox('Plan', 'EXPLAIN: estimated, nothing executed', q.plan, 'not captured (see above)'));
+    if (q.slowestProfile) {
+      var p = q.slowestProfile;
+      boxes.appendChild(planBox('Slowest profiled call', fmtMs(p.durationMs) + ' · ' + fmtInt(p.dbHits) + ' db hits · ' +
+        rows(p.rows, fmtInt(p.rows)) + ' · of ' + fmtInt(q.profiled) + ' profiled', p.plan, 'no plan'));
+    }
+    det.appendChild(boxes);
+    td.appendChild(det);
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function setAllPlans(open) {
+    allPlans = open;
+    var ds = document.querySelectorAll('details.plan');
+    for (var i = 0; i < ds.length; i++) {
+      ds[i].open = open;
+      openPlans[ds[i].getAttribute('data-plan')] = open;
+    }
+    $('plans-toggle').textContent = open ? 'hide all plans' : 'show all plans';
+  }
+
+  $('plans-toggle').addEventListener('click', function () { setAllPlans(!allPlans); });
+
   function row(cells) {
     var tr = el('tr');
     cells.forEach(function (c) {
@@ -389,6 +587,7 @@
   function renderTables(snap) {
     var qb = $('queries-table').tBodies[0];
     qb.textContent = '';
+    var infos = (snap.neo4j && snap.neo4j.queries) || {}, planned = {}, plans = 0;
     snap.queries.forEach(function (q) {
       var tr = row([
         { text: q.name, cls: 'name', title: q.name }, { text: q.mode },
@@ -402,7 +601,18 @@
       tr.setAttribute('data-query', q.name);
       tr.setAttribute('data-mode', q.mode);
       qb.appendChild(tr);
+      // The plan goes under the query's first row (a name run in two modes has two rows).
+      var info = Object.prototype.hasOwnProperty.call(infos, q.name) ? infos[q.name] : null;
+      if (info && !planned[q.name]) {
+        planned[q.name] = true;
+        plans++;
+        tr.className = 'has-plan';
+        qb.appendChild(planRow(q.name, info));
+      }
     });
+    var toggle = $('plans-toggle');
+    toggle.hidden = !plans;
+    toggle.textContent = allPlans ? 'hide all plans' : 'show all plans';
     if (!snap.queries.length) none(qb, 11, 'No queries yet.');
 
     var eb = $('errors-table').tBodies[0];
@@ -438,8 +648,10 @@
       $('title').textContent = snap.title;
       document.title = snap.title + ' – xk6-neo4j';
     }
+    renderServers(snap);
     renderTiles(snap);
     renderThresholds(snap);
+    renderServerPanel(snap, tl);
     renderCharts(snap, tl);
     renderTables(snap);
     $('footer').textContent = (snap.buckets.t.length
