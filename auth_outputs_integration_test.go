@@ -40,21 +40,27 @@ func xk6Binary(t *testing.T) string {
 const authOutputsScript = `
 import neo4j from 'k6/x/neo4j';
 export const options = { vus: 1, iterations: 2 };
-const db = neo4j.connect(__ENV.NEO4J_URI, { password: __ENV.NEO4J_PASSWORD });
+// The server sampler, plans and profiles are on: what they write must be free of secrets too.
+const db = neo4j.connect(__ENV.NEO4J_URI, { password: __ENV.NEO4J_PASSWORD, serverMetrics: '200ms', profile: 1 });
 export default function () {
   for (const auth of [{ scheme: 'bearer', token: __ENV.FAKE_TOKEN }, { scheme: 'kerberos', ticket: __ENV.FAKE_TICKET },
                       { scheme: 'custom', principal: 'p1', credentials: __ENV.FAKE_TOKEN, parameters: { t: __ENV.FAKE_TICKET } }]) {
     try { neo4j.connect(__ENV.NEO4J_URI, { auth }); } catch (e) { console.log('caught: ' + e.message); console.error(String(e)); }
   }
   try { db.read('RETURN 1', {}, { impersonatedUser: 'loadtest2', tags: { name: 'imp' } }); } catch (e) { console.log('caught: ' + e.code); }
+  db.read('RETURN $t AS t', { t: __ENV.FAKE_TOKEN }, { tags: { name: 'param' } });
   // Uncaught: the runner reports the exception itself.
   neo4j.connect(__ENV.NEO4J_URI, { auth: { scheme: 'bearer', token: __ENV.FAKE_TOKEN } });
+}
+export function handleSummary(data) {
+  return { [__ENV.SUMMARY_FILE]: JSON.stringify(data) };
 }
 `
 
 // A refused token or ticket shows up nowhere: not on stdout or stderr (the script's own
-// console output and the runner's report of an uncaught exception), not in --out json, not
-// in --summary-export. What does show is the scheme and server, and the refused
+// console output and the runner's report of an uncaught exception), not in --out json or
+// csv, not in --summary-export, the HTML report or handleSummary's data (servers, plans,
+// profiles included). What does show is the scheme and server, and the refused
 // impersonation as a counted error.
 func TestRefusedTokensAndTicketsAppearInNoOutput(t *testing.T) {
 	srv := testenv.RequireNeo4j(t)
@@ -66,8 +72,11 @@ func TestRefusedTokensAndTicketsAppearInNoOutput(t *testing.T) {
 	}
 	const token, ticket = "eyJhbGciOiJIUzI1NiJ9.fake-Token-Qw71", "YIIBfake-Ticket-Qw72"
 	jsonOut, export := filepath.Join(dir, "out.json"), filepath.Join(dir, "export.json")
-	cmd := exec.Command(bin, "run", "--out", "json="+jsonOut, "--summary-export", export, script)
-	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI, "NEO4J_PASSWORD="+srv.Password, "FAKE_TOKEN="+token, "FAKE_TICKET="+ticket)
+	csvOut, report, summaryFile := filepath.Join(dir, "out.csv"), filepath.Join(dir, "report.html"), filepath.Join(dir, "summary.json")
+	cmd := exec.Command(bin, "run", "--out", "json="+jsonOut, "--out", "csv="+csvOut, "--report", report,
+		"--summary-export", export, script)
+	cmd.Env = append(os.Environ(), "NEO4J_URI="+srv.URI, "NEO4J_PASSWORD="+srv.Password, "FAKE_TOKEN="+token, "FAKE_TICKET="+ticket,
+		"SUMMARY_FILE="+summaryFile)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -75,7 +84,8 @@ func TestRefusedTokensAndTicketsAppearInNoOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	outputs := map[string]string{"stdout": stdout.String(), "stderr": stderr.String()}
-	for name, f := range map[string]string{"--out json": jsonOut, "--summary-export": export} {
+	for name, f := range map[string]string{"--out json": jsonOut, "--out csv": csvOut, "--report": report,
+		"--summary-export": export, "handleSummary data": summaryFile} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatalf("%s: %v\nstderr: %s", name, err, stderr.String())

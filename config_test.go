@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/grafana/sobek"
 )
 
 func TestParseTarget(t *testing.T) {
@@ -85,4 +88,38 @@ func FuzzParseTargetNeverLeaksAPassword(f *testing.F) {
 			}
 		}
 	})
+}
+
+// serverMetrics: a period of at least 100ms, or 0 / false for off; anything else is an error
+// naming the option and what it takes.
+func TestServerMetricsOption(t *testing.T) {
+	rt := sobek.New()
+	ok := map[string]time.Duration{`'1s'`: time.Second, `'100ms'`: 100 * time.Millisecond, `250`: 250 * time.Millisecond,
+		`0`: 0, `false`: 0, `'0s'`: 0}
+	for js, want := range ok {
+		v, err := rt.RunString(`({serverMetrics: ` + js + `})`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := parseConnectOptions(rt, v)
+		if err != nil || o.Settings.ServerMetrics != want {
+			t.Errorf("serverMetrics: %s: got %v, %v; want %v", js, o.Settings.ServerMetrics, err, want)
+		}
+	}
+	for js, want := range map[string]string{`'50ms'`: "at least 100ms", `99`: "at least 100ms", `true`: "24h",
+		`'fast'`: "24h", `-1`: "24h", `'25h'`: "24h"} {
+		v, err := rt.RunString(`({serverMetrics: ` + js + `})`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = parseConnectOptions(rt, v)
+		if !errors.Is(err, ErrInvalidOption) || !strings.Contains(err.Error(), `"serverMetrics" in connect()`) || !strings.Contains(err.Error(), want) {
+			t.Errorf("serverMetrics: %s: got %v, want an invalid option naming it and %q", js, err, want)
+		}
+	}
+	// A typo is pointed at the option.
+	v, _ := rt.RunString(`({serverMetric: '1s'})`)
+	if _, err := parseConnectOptions(rt, v); err == nil || !strings.Contains(err.Error(), `did you mean "serverMetrics"`) {
+		t.Errorf("serverMetric: got %v, want a did-you-mean", err)
+	}
 }

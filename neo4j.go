@@ -44,6 +44,8 @@ type RootModule struct {
 
 	// info is what Report returns: servers, plans, profiles.
 	info runInfo
+	// plans are the queries' plans and profiles (plans.go).
+	plans *planStore
 }
 
 // ModuleInstance is the module as one VU sees it.
@@ -73,13 +75,20 @@ var (
 func New() *RootModule { return NewWithFactory(NewDriver) }
 
 // NewWithFactory returns a root module whose pool makes drivers with f.
-func NewWithFactory(f DriverFactory) *RootModule { return &RootModule{pool: NewPool(f)} }
+func NewWithFactory(f DriverFactory) *RootModule {
+	return &RootModule{pool: NewPool(f), plans: newPlanStore()}
+}
 
 // Pool is the run's driver pool.
 func (r *RootModule) Pool() *Pool { return r.pool }
 
 // Close closes every driver still open; the host calls it once after every VU has ended.
-func (r *RootModule) Close() error { return r.pool.Close() }
+// The EXPLAINs still pending get up to planCloseWait first (WaitPlans before Close has them
+// all); the rest are given up.
+func (r *RootModule) Close() error {
+	r.plans.close(planCloseWait)
+	return r.pool.Close()
+}
 
 // NewModuleInstance implements modules.Module.
 func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
@@ -92,6 +101,7 @@ func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	if _, err := r.metricsFor(vu); err != nil {
 		throw(rt, err)
 	}
+	r.noteInitEnv(vu.InitEnv())
 	mi.exports = rt.NewObject()
 	intFn, floatFn, types := mi.helpers(rt)
 	_ = mi.exports.Set("connect", mi.connect)
@@ -118,6 +128,11 @@ func (r *RootModule) metricsFor(vu modules.VU) (*moduleMetrics, error) {
 			return
 		}
 		r.metrics, r.metricsErr = registerMetrics(env.Registry)
+		if r.metricsErr == nil {
+			var pm *profileMetrics
+			pm, r.metricsErr = registerProfileMetrics(env.Registry)
+			r.plans.init(env.Logger, pm)
+		}
 	})
 	return r.metrics, r.metricsErr
 }
@@ -218,7 +233,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		if diff := settingsDiff(c.settings, opts.Settings); diff != "" {
 			fail(fmt.Errorf("%w: %s for %s", ErrSettingsConflict, diff, target.Identity()))
 		}
-		return mi.handleOn(c).jsObject(rt)
+		return mi.handleOn(c, opts.Profile).jsObject(rt)
 	}
 	lease, err := mi.root.pool.Acquire(mi.vu.Lifetime(), target, opts.Password, opts.Settings)
 	if err != nil {
@@ -228,13 +243,15 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		}
 		fail(err)
 	}
-	mi.root.noteServer(lease, target, opts.Database)
+	mi.root.noteServer(mi.vu.Context(), lease, target, opts.Database)
+	mi.root.startSampler(lease, target, opts.Database, mi.vu)
 	c := &Client{
 		vu: mi.vu, lease: lease, target: target, metrics: m,
 		database: opts.Database, identity: target.Identity(),
 		sessions: make(map[sessionKey]neo4j.SessionWithContext), settings: opts.Settings,
 		tagCache:      make(map[tagKey]*metrics.TagSet),
 		impersonating: opts.ImpersonatedUser, bookmarks: opts.Bookmarks,
+		plans: mi.root.plans,
 	}
 	if opts.Bookmarks == BookmarksShared {
 		c.sharedBookmarks = lease.SharedBookmarks()
@@ -249,7 +266,7 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 		mi.clients = make(map[string]*Client)
 	}
 	mi.clients[key] = c
-	return mi.handleOn(c).jsObject(rt)
+	return mi.handleOn(c, opts.Profile).jsObject(rt)
 }
 
 // maxIdleClients bounds the clients a VU keeps with no open handle: a script that connects
@@ -337,6 +354,12 @@ type Client struct {
 	tagCache map[tagKey]*metrics.TagSet
 	names    map[string]string // default query names by query text
 
+	// plans is the run's plans and profiles; planned the queries this client has noted
+	// there, profiled the PROFILE text of its queries (both one VU's, so no lock).
+	plans    *planStore
+	planned  map[planSeen]*queryEntry
+	profiled map[string]string
+
 	// Session options from connect(): the user the sessions act as (a call may name
 	// another), the bookmark policy and, for 'shared', the identity's bookmark manager.
 	impersonating   string
@@ -350,12 +373,13 @@ type Client struct {
 	stopAtEnd func() bool // stops the AfterFunc on the VU's lifetime, for an early close
 }
 
-// handleOn gives the script a new handle on c and marks c as just used.
-func (mi *ModuleInstance) handleOn(c *Client) *handle {
+// handleOn gives the script a new handle on c, with that connect()'s profile share, and
+// marks c as just used.
+func (mi *ModuleInstance) handleOn(c *Client, profile float64) *handle {
 	mi.connects++
 	c.handles++
 	c.lastUse = mi.connects
-	return &handle{c: c}
+	return &handle{c: c, profile: profile}
 }
 
 func (c *Client) isClosed() bool {
@@ -370,6 +394,10 @@ func (c *Client) isClosed() bool {
 type handle struct {
 	c      *Client
 	closed bool
+	// profile is the share of this handle's calls that run as PROFILE (connect()'s
+	// profile option); a call's own profile wins. Per handle: two connect() calls of one
+	// identity share a client but keep their own share.
+	profile float64
 }
 
 func (h *handle) jsObject(rt *sobek.Runtime) *sobek.Object {
@@ -380,11 +408,11 @@ func (h *handle) jsObject(rt *sobek.Runtime) *sobek.Object {
 		}
 	}
 	o := rt.NewObject()
-	_ = o.Set("read", func(call sobek.FunctionCall) sobek.Value { open("read"); return c.query(call, modeRead) })
-	_ = o.Set("write", func(call sobek.FunctionCall) sobek.Value { open("write"); return c.query(call, modeWrite) })
-	_ = o.Set("run", func(call sobek.FunctionCall) sobek.Value { open("run"); return c.query(call, modeAuto) })
-	_ = o.Set("readTx", func(call sobek.FunctionCall) sobek.Value { open("readTx"); return c.tx(call, modeRead) })
-	_ = o.Set("writeTx", func(call sobek.FunctionCall) sobek.Value { open("writeTx"); return c.tx(call, modeWrite) })
+	_ = o.Set("read", func(call sobek.FunctionCall) sobek.Value { open("read"); return c.query(call, modeRead, h.profile) })
+	_ = o.Set("write", func(call sobek.FunctionCall) sobek.Value { open("write"); return c.query(call, modeWrite, h.profile) })
+	_ = o.Set("run", func(call sobek.FunctionCall) sobek.Value { open("run"); return c.query(call, modeAuto, h.profile) })
+	_ = o.Set("readTx", func(call sobek.FunctionCall) sobek.Value { open("readTx"); return c.tx(call, modeRead, h.profile) })
+	_ = o.Set("writeTx", func(call sobek.FunctionCall) sobek.Value { open("writeTx"); return c.tx(call, modeWrite, h.profile) })
 	_ = o.Set("close", func(sobek.FunctionCall) sobek.Value {
 		c.refuseNested(rt, "close")
 		if !h.closed {
@@ -528,7 +556,8 @@ type outcome struct {
 	err     error
 }
 
-func (c *Client) query(call sobek.FunctionCall, mode queryMode) sobek.Value {
+// query runs read(), write() or run(); profile is the handle's share of profiled calls.
+func (c *Client) query(call sobek.FunctionCall, mode queryMode, profile float64) sobek.Value {
 	rt := c.vu.Runtime()
 	fn := string(mode)
 	if mode == modeAuto {
@@ -547,6 +576,9 @@ func (c *Client) query(call sobek.FunctionCall, mode queryMode) sobek.Value {
 	if err == nil {
 		var opts callOptions
 		opts, err = parseCallOptions(rt, call.Argument(2), fn)
+		if opts.profile < 0 {
+			opts.profile = profile
+		}
 		if err == nil {
 			out := c.execute(state, mode, cypher.String(), params, opts)
 			if out.err == nil {
@@ -594,36 +626,54 @@ func (c *Client) execute(state *modules.State, mode queryMode, cypher string, pa
 	defer cancel()
 	txOpts := c.txOptions(opts)
 
+	// A profiled call runs as PROFILE instead of the plain query: once, same records.
+	run := cypher
+	if pickProfile(opts.profile) {
+		run = c.profileText(cypher)
+	}
+	sk := c.sessionKey(db, mode, opts)
 	c.mu.Lock()
 	var out outcome
 	attempts := 0
 	if c.closed {
 		out.err = &QueryError{Code: CodeUsage, Identity: c.identity, Msg: "the client is closed", Err: ErrPoolClosed}
 	} else {
-		sk := c.sessionKey(db, mode, opts)
 		out = c.measure(func(o *outcome) error {
 			if mode == modeAuto {
 				s, done := c.session(sk)
 				defer done()
-				return c.runAuto(ctx, s, cypher, params, txOpts, o)
+				return c.runAuto(ctx, s, run, params, txOpts, o)
 			}
 			var err error
 			attempts, err = c.runManaged(ctx, sk, c.settings.MaxTransactionRetryTime, txOpts, func(tx neo4j.ExplicitTransaction) error {
 				*o = outcome{}
-				return o.collect(ctx)(tx.Run(ctx, cypher, params))
+				return o.collect(ctx)(tx.Run(ctx, run, params))
 			})
 			return err
 		})
 	}
+	closed := c.closed
 	c.mu.Unlock()
 	if out.err != nil {
 		out.err = describe(out.err, c.target)
 	}
-	c.emit(state, mode, db, cypher, opts.tags, out)
+	name, prof := c.emit(state, mode, db, cypher, opts.tags, out)
 	if attempts > 1 {
 		c.emitRetries(state, mode, db, opts.tags, attempts-1)
 	}
+	if !closed {
+		c.afterCall(name, db, cypher, params, sk, out, prof)
+	}
 	return out
+}
+
+// afterCall notes the call's query for its plan (EXPLAINed once per name, in the
+// background) and, when it ran as PROFILE, its profile. Outside the measured time.
+func (c *Client) afterCall(name, db, cypher string, params map[string]any, sk sessionKey, out outcome, prof profileTotals) {
+	e := c.notePlan(name, db, cypher, params, sk, out.summary)
+	if prof.ok && e != nil {
+		c.plans.profiled(e, out.elapsed, prof, out.summary.Profile())
+	}
 }
 
 // sessionKey is one of a client's sessions: per database, access mode (the mode routes
@@ -671,7 +721,9 @@ func (c *Client) session(k sessionKey) (neo4j.SessionWithContext, func()) {
 	return s, func() {}
 }
 
-func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, userTags map[string]string, out outcome) {
+// emit pushes the call's samples; it returns the query's name and, for a call that ran as
+// PROFILE, its totals (which it adds as neo4j_db_hits and neo4j_rows).
+func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, userTags map[string]string, out outcome) (string, profileTotals) {
 	name := userTags["name"]
 	if name == "" {
 		name = c.defaultName(cypher)
@@ -697,7 +749,18 @@ func (c *Client) emit(state *modules.State, mode queryMode, db, cypher string, u
 		server := out.summary.ResultAvailableAfter() + out.summary.ResultConsumedAfter()
 		samples = append(samples, metrics.Sample{Metric: c.metrics.ServerDuration, Tags: tags, Time: now, Value: ms(server)})
 	}
+	var prof profileTotals
+	if out.summary != nil && c.plans.metrics != nil {
+		if p := out.summary.Profile(); p != nil {
+			prof = totals(p)
+			samples = append(samples,
+				metrics.Sample{Metric: c.plans.metrics.DbHits, Tags: tags, Time: now, Value: float64(prof.dbHits)},
+				metrics.Sample{Metric: c.plans.metrics.Rows, Tags: tags, Time: now, Value: float64(prof.rows)},
+			)
+		}
+	}
 	metrics.PushIfNotDone(c.vu.Context(), state.Samples, samples)
+	return name, prof
 }
 
 // tagKey identifies a query's tag set when the call's own tags are at most a name: the

@@ -45,6 +45,12 @@ type Pool struct {
 	closing int
 
 	created, closedDrivers atomic.Int64
+
+	// samplerEnv is the run's sample stream, tags and logger for the server samplers, from
+	// the first VU's init environment; samplerQueries, when set (tests), replaces their
+	// queries. See sampler.go.
+	samplerEnv     atomic.Pointer[samplerEnv]
+	samplerQueries *samplerQueries
 }
 
 type poolEntry struct {
@@ -65,6 +71,12 @@ type poolEntry struct {
 	// made on first use.
 	bookmarksOnce sync.Once
 	bookmarks     neo4j.BookmarkManager
+
+	// The identity's server sampler (serverMetrics), made by the first connect() that asks
+	// for one; stopped for good before the driver is closed.
+	samplerMu      sync.Mutex
+	sampler        *sampler
+	samplerStopped bool
 }
 
 // SharedBookmarks is the bookmark manager of the lease's identity, shared by every VU of the
@@ -235,6 +247,8 @@ func (p *Pool) release(e *poolEntry) {
 }
 
 func (p *Pool) closeDriver(e *poolEntry) {
+	// The sampler reads through the driver: it ends first.
+	e.stopSampler()
 	// once has run (Acquire waits for it before any release), so driver is settled.
 	if e.driver != nil {
 		_ = e.driver.Close(context.Background())

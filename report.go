@@ -76,6 +76,15 @@ type runInfo struct {
 	mu sync.Mutex
 	// onServer, when set, hears of each server as it is learned (the host's --out json).
 	onServer func(ServerInfo)
+	// seen holds the identity and database pairs read or being read; servers are their
+	// slots in first-connected order (see noteServer).
+	seen    map[string]struct{}
+	servers []*serverSlot
+
+	// deliver serialises the calls of onServer, so that each server is heard once and in
+	// order; delivered counts the slots handed over (under mu).
+	deliver   sync.Mutex
+	delivered int
 }
 
 // Report returns what the module has learned so far. It is safe to call at any time, also
@@ -84,16 +93,42 @@ func (r *RootModule) Report() *RunReport {
 	return &RunReport{Servers: r.serverInfos(), Queries: r.queryInfos()}
 }
 
+// Imported says whether a script imported the module in this run (its metrics are
+// registered on the first import): the host reports on neo4j only then. Call it once the
+// init code has run (it reads what the import set, which the end of init orders before).
+func (r *RootModule) Imported() bool { return r.metrics != nil }
+
 // OnServer sets a function to call for every server learned from now on, and calls it at
-// once for those already known, so that an output started after init misses none.
+// once for those already known, so that an output started after init misses none. Each
+// server is handed to f exactly once, in first-connected order, on one goroutine at a time
+// (a read that ends while f runs waits its turn). A new f starts again from the first server;
+// nil stops the calls.
 func (r *RootModule) OnServer(f func(ServerInfo)) {
+	r.info.deliver.Lock()
 	r.info.mu.Lock()
-	r.info.onServer = f
+	r.info.onServer, r.info.delivered = f, 0
 	r.info.mu.Unlock()
-	if f == nil {
-		return
-	}
-	for _, s := range r.serverInfos() {
-		f(s)
+	r.info.deliver.Unlock()
+	r.deliverServers()
+}
+
+// deliverServers hands onServer the servers read since the last call, in order; a slot
+// still being read stops the hand-over until its read ends (which calls this again).
+func (r *RootModule) deliverServers() {
+	r.info.deliver.Lock()
+	defer r.info.deliver.Unlock()
+	for {
+		r.info.mu.Lock()
+		f := r.info.onServer
+		if f == nil || r.info.delivered >= len(r.info.servers) || !r.info.servers[r.info.delivered].done {
+			r.info.mu.Unlock()
+			return
+		}
+		s := r.info.servers[r.info.delivered]
+		r.info.delivered++
+		r.info.mu.Unlock()
+		if !s.dup {
+			f(s.info)
+		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 // errors, so fn runs again from the start; its return value from the attempt that commits is
 // what readTx/writeTx return. Each tx.run is a query in the metrics; the transaction as a
 // whole adds neo4j_tx_duration and neo4j_tx_retries.
-func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
+func (c *Client) tx(call sobek.FunctionCall, mode queryMode, profile float64) sobek.Value {
 	rt := c.vu.Runtime()
 	fnName := map[queryMode]string{modeRead: "readTx", modeWrite: "writeTx"}[mode]
 	state := c.vu.State()
@@ -35,6 +35,9 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 	if err != nil {
 		throw(rt, err)
 	}
+	if opts.profile < 0 {
+		opts.profile = profile // connect()'s share
+	}
 	db := c.database
 	if opts.database != "" {
 		db = opts.database
@@ -49,6 +52,7 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 	}
 	c.inTx = fnName
 	defer func() { c.inTx = "" }()
+	sk := c.sessionKey(db, mode, opts)
 	var result sobek.Value
 	start := time.Now()
 	work := func(tx neo4j.ExplicitTransaction) error {
@@ -71,11 +75,21 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 			if err != nil {
 				throw(rt, err)
 			}
-			out := c.measure(func(o *outcome) error { return o.collect(ctx)(tx.Run(ctx, cypher.String(), params)) })
+			// tx.run's own profile share, else the transaction's (or connect()'s).
+			text, share := cypher.String(), qopts.profile
+			if share < 0 {
+				share = opts.profile
+			}
+			run := text
+			if pickProfile(share) {
+				run = c.profileText(text)
+			}
+			out := c.measure(func(o *outcome) error { return o.collect(ctx)(tx.Run(ctx, run, params)) })
 			if out.err != nil {
 				out.err = describe(callError(ctx, out.err), c.target)
 			}
-			c.emit(state, mode, db, cypher.String(), mergeTags(opts.tags, qopts.tags), out)
+			name, prof := c.emit(state, mode, db, text, mergeTags(opts.tags, qopts.tags), out)
+			c.afterCall(name, db, text, params, sk, out, prof)
 			if out.err != nil {
 				errors.As(out.err, &lastQueryErr)
 				lastThrown = jsError(rt, out.err)
@@ -96,7 +110,7 @@ func (c *Client) tx(call sobek.FunctionCall, mode queryMode) sobek.Value {
 		result = v
 		return nil
 	}
-	attempts, err := c.runManaged(ctx, c.sessionKey(db, mode, opts), c.settings.MaxTransactionRetryTime, c.txOptions(opts), work)
+	attempts, err := c.runManaged(ctx, sk, c.settings.MaxTransactionRetryTime, c.txOptions(opts), work)
 	elapsed := time.Since(start)
 	var nr errNotRetried
 	if err != nil && !errors.As(err, &nr) {
