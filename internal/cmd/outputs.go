@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	neo4j "github.com/xk6-neo4j/xk6-neo4j"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/options"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/csvout"
@@ -102,6 +103,16 @@ func (r *testRun) makeDashboard() (output.Output, error) {
 	}
 	c.Logger = r.logger
 	c.Title = filepath.Base(r.cfg.script)
+	if root := r.neo4j; root != nil {
+		// The servers tested and the query plans, for the report; finish waits for the
+		// plans still being read before the last snapshot.
+		c.RunInfo = func() any {
+			if !root.Imported() {
+				return nil
+			}
+			return root.Report()
+		}
+	}
 	c.Thresholds = func() []dashboard.ThresholdResult {
 		rs := r.engine.EvaluateThresholds()
 		out := make([]dashboard.ThresholdResult, len(rs))
@@ -116,6 +127,26 @@ func (r *testRun) makeDashboard() (output.Output, error) {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	return d, nil
+}
+
+// serversTo writes the servers the run's neo4j module reaches to the --out json outputs:
+// those known already (connected in init) at once, so that they come before any sample
+// once the outputs start, and each later one when it is learned.
+func (r *testRun) serversTo(outs []output.Output) {
+	var jsons []*jsonout.Output
+	for _, o := range outs {
+		if j, ok := o.(*jsonout.Output); ok {
+			jsons = append(jsons, j)
+		}
+	}
+	if r.neo4j == nil || len(jsons) == 0 {
+		return
+	}
+	r.neo4j.OnServer(func(s neo4j.ServerInfo) {
+		for _, j := range jsons {
+			j.AddServer(s)
+		}
+	})
 }
 
 type lineErrs []error

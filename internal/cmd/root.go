@@ -17,6 +17,9 @@ Usage:
   xk6-neo4j scale --vus N            change the VUs of a running externally-controlled test
   xk6-neo4j resume                   start a test that waits under run --paused
   xk6-neo4j status                   ask a running test how it goes
+  xk6-neo4j compare A B              two runs side by side (--out json files or
+                                     handleSummary data): per query p(50), p(95),
+                                     p(99), error rate, and the change B/A
   xk6-neo4j version                  print the version
   xk6-neo4j help [command]           show help
 
@@ -38,6 +41,8 @@ func Main(gs *GlobalState) int {
 		return apiCommand(gs, args[0], args[1:])
 	case "worker":
 		return workerCommand(gs, args[1:])
+	case "compare":
+		return compareCommand(gs, args[1:])
 	case "version", "--version", "-v":
 		fmt.Fprintf(gs.Stdout, "xk6-neo4j %s\n", Version)
 		return ExitOK
@@ -45,6 +50,10 @@ func Main(gs *GlobalState) int {
 		if len(args) > 1 && args[1] == "run" {
 			fs, _ := runFlags()
 			fmt.Fprintf(gs.Stdout, "Usage: xk6-neo4j run [flags] script.js\n\nFlags:\n%s", fs.FlagUsages())
+			return ExitOK
+		}
+		if len(args) > 1 && args[1] == "compare" {
+			fmt.Fprint(gs.Stdout, compareUsage)
 			return ExitOK
 		}
 		fmt.Fprint(gs.Stdout, usage)

@@ -16,6 +16,8 @@ import (
 
 	"github.com/grafana/sobek"
 
+	neo4j "github.com/xk6-neo4j/xk6-neo4j"
+
 	"github.com/xk6-neo4j/xk6-neo4j/internal/builtin"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/engine"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/execution"
@@ -39,7 +41,10 @@ type testRun struct {
 	engine   *engine.Engine
 	modules  map[string]modules.Module
 	runner   *js.Runner
-	opts     options.Options
+	// neo4j is the run's k6/x/neo4j root module (nil when the module table has none): what it
+	// learned of the servers and queries outlives closeModules, for the summary and outputs.
+	neo4j *neo4j.RootModule
+	opts  options.Options
 
 	mu  sync.Mutex
 	vus []*js.VU // every VU made, so each is discarded once at the end
@@ -148,6 +153,7 @@ func (r *testRun) load(consumers ...engine.Output) (*loader.Bundle, int) {
 	} else {
 		r.modules = ModuleTable()
 	}
+	r.neo4j, _ = r.modules[neo4jImportPath].(*neo4j.RootModule)
 	r.runner, err = js.NewRunner(bundle, r.modules, r.registry, r.builtin, r.env, r.logger, r.engine.In())
 	if err != nil {
 		return nil, r.fail(ExitScriptException, "%v", err)
@@ -162,6 +168,7 @@ func (r *testRun) openOutputs() ([]output.Output, int) {
 	if err != nil {
 		return nil, r.fail(ExitInvalidConfig, "%v", err)
 	}
+	r.serversTo(outs) // before Start: the servers known in init are the files' first lines
 	if err := startOutputs(outs); err != nil {
 		return nil, r.fail(ExitRuntimeError, "%v", err)
 	}
@@ -446,6 +453,12 @@ func (r *testRun) finish(e ending) int {
 	// The test ends here for the summary's duration and rates: not after the init code
 	// that making handleSummary's VU runs again (k6 leaves that out too).
 	r.engine.EndClock()
+	// The plans of queries first run at the end are still being read: the summary, the
+	// report (the dashboard's last snapshot) and handleSummary's data want them. Before the
+	// VUs are discarded, while the drivers are open.
+	if r.neo4j != nil && r.neo4j.Imported() {
+		r.neo4j.WaitPlans(planWait)
+	}
 	// handleSummary gets a VU of its own, made while the modules are still open.
 	var summaryVU *js.VU
 	if e.summaryVU && e.optsVU.HasExport("handleSummary") {
@@ -463,6 +476,9 @@ func (r *testRun) finish(e ending) int {
 	e.stopEngine()
 	if err := stopOutputsWithin(e.outs, max(time.Until(deadline), time.Second)); err != nil {
 		r.logger.Error(err.Error())
+	}
+	if r.neo4j != nil {
+		r.neo4j.OnServer(nil) // the json outputs are closed
 	}
 	exit := e.exit
 	// As in k6, exec.test.fail() decides the exit code unless the run itself ended in error
@@ -486,6 +502,10 @@ func (r *testRun) finish(e ending) int {
 	// whether stdout is a terminal.
 	_, noColorEnv := r.gs.Env["NO_COLOR"]
 	data := summary.BuildData(rep, results, e.setupJSON, r.gs.StdoutTTY, r.cfg.noColor || noColorEnv)
+	if nd := r.neo4jData(); nd != nil {
+		data.Neo4j = nd
+		rep.Servers = summary.ServersOf(nd.RunReport)
+	}
 	r.runner.FlushExceptionLog()
 	if r.cfg.summaryExport != "" {
 		b, err := summary.LegacyExport(data)
@@ -504,6 +524,32 @@ func (r *testRun) finish(e ending) int {
 		_ = summary.WriteText(r.gs.Stdout, rep, e.color)
 	}
 	return exit
+}
+
+// planWait bounds the wait for the query plans still being read when the run ends.
+const planWait = 3 * time.Second
+
+// neo4jImportPath is the module's import path in the module table.
+const neo4jImportPath = "k6/x/neo4j"
+
+// neo4jData is handleSummary's data.neo4j: what the module learned (servers tested, query
+// plans and profiles) and the run's own tags (--tag, options.tags), which with the servers
+// say what two runs compare. It is nil when the script did not import the module, so a
+// k6 script's data stays k6's.
+type neo4jData struct {
+	*neo4j.RunReport
+	Tags map[string]string `json:"tags"`
+}
+
+func (r *testRun) neo4jData() *neo4jData {
+	if r.neo4j == nil || !r.neo4j.Imported() {
+		return nil
+	}
+	tags := r.opts.Tags
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return &neo4jData{RunReport: r.neo4j.Report(), Tags: tags}
 }
 
 // handleSummary calls the script's handleSummary(data) and writes what it returns: to

@@ -22,6 +22,9 @@ type Data struct {
 	Metrics   map[string]DataMetric `json:"metrics"`
 	SetupData any                   `json:"setup_data,omitempty"`
 	Queries   []DataQuery           `json:"queries"`
+	// Neo4j is what the neo4j module learned (data.neo4j: servers, query plans, the run's
+	// tags); absent when the script did not import it.
+	Neo4j any `json:"neo4j,omitempty"`
 }
 
 // Group is a group of checks (and nested groups), named by path as in k6: "", "::a", "::a::b".
@@ -266,6 +269,7 @@ func ReportFromData(d Data) Report {
 		}
 	}
 	walk(d.RootGroup)
+	r.Servers = ServersOf(d.Neo4j)
 	for _, q := range d.Queries {
 		r.Queries = append(r.Queries, engine.QueryRow{QueryKey: engine.QueryKey{Name: q.Name, Mode: q.Mode}, Count: q.Count,
 			Failures: q.Failures, Avg: q.Avg, P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max})

@@ -42,6 +42,8 @@ type Report struct {
 	OutputDrops []engine.OutputDrop
 	// Full is --summary-mode full: after the totals, a section per group with its checks.
 	Full bool
+	// Servers are the Neo4j servers the run tested, one line each at the top.
+	Servers []Server
 }
 
 // ExceptionCount is a distinct script exception and how often it was thrown.
@@ -57,6 +59,12 @@ type ExceptionCount struct {
 func WriteText(w io.Writer, r Report, color bool) error {
 	p := &printer{w: w, color: color, time: TimeFormat(r.TimeUnit)}
 	p.line("")
+	if len(r.Servers) > 0 {
+		for _, s := range r.Servers {
+			p.line("     server: " + esc(s.Describe()))
+		}
+		p.line("")
+	}
 	if len(r.Thresholds) > 0 {
 		p.header("THRESHOLDS")
 		names := make([]string, 0, len(r.Thresholds))

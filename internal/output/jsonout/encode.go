@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -21,6 +23,29 @@ type encoder struct {
 	seenNames map[string]struct{} // so a second *Metric of one name is not described twice
 
 	buf []byte // the line being built
+
+	// pending are Server lines not written yet; AddServer adds them from any goroutine.
+	mu         sync.Mutex
+	pending    [][]byte
+	anyPending atomic.Bool
+}
+
+// addPending queues a whole line for the writer goroutine.
+func (e *encoder) addPending(line []byte) {
+	e.mu.Lock()
+	e.pending = append(e.pending, line)
+	e.anyPending.Store(true)
+	e.mu.Unlock()
+}
+
+// takePending returns the queued lines and empties the queue.
+func (e *encoder) takePending() [][]byte {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	lines := e.pending
+	e.pending = nil
+	e.anyPending.Store(false)
+	return lines
 }
 
 // metricDesc is what a Metric line says beyond the metric itself.

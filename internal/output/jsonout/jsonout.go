@@ -18,6 +18,16 @@
 // "value" is a JSON number (null for NaN and ±Inf, which JSON cannot hold), "tags" is an
 // object sorted by key, or null for a sample without tags.
 //
+// A run that tested Neo4j servers also writes one line per server (identity and database)
+// it reached, before any Metric or Point line for the servers known when the output starts
+// (those connected in init), and as soon as it is learned for a later one:
+//
+//	{"type":"Server","data":{"identity":"neo4j@127.0.0.1:7687","address":"127.0.0.1:7687","agent":"Neo4j/2026.08.1",...},"tags":{"env":"staging"}}
+//
+// "data" is the server as handleSummary's data.neo4j.servers has it; "tags", when the run has
+// any (--tag, options.tags), are the run's own tags, so that two files say what they compare.
+// Readers of k6's format that switch on "type" skip the line; it has no "metric" key.
+//
 // # Destination
 //
 // The argument is a file path; "" or "-" is the process's stdout. A path ending in ".gz" is
@@ -36,6 +46,8 @@ package jsonout
 
 import (
 	"bufio"
+	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output"
@@ -50,6 +62,11 @@ const flushInterval = time.Second // so `tail -f` sees lines while the test runs
 // Output writes NDJSON. Make it with New.
 type Output struct {
 	*filewriter.Writer
+	enc     *encoder
+	runTags map[string]string
+
+	mu      sync.Mutex
+	started bool
 }
 
 // New makes the output from `--out json[=ARG]`. It opens nothing: Start does.
@@ -71,12 +88,63 @@ func newOutput(p output.Params, tune ...func(*filewriter.Config)) *Output {
 	for _, f := range tune {
 		f(&c)
 	}
-	return &Output{filewriter.New(c)}
+	return &Output{Writer: filewriter.New(c), enc: enc, runTags: p.Tags}
+}
+
+// serverMark is the metric of the empty sample that makes the writer goroutine write the
+// Server lines waiting in the encoder, when no other sample comes to carry them.
+var serverMark = &metrics.Metric{Name: "(server lines)"}
+
+// Start opens the file and writes the Server lines added so far, before any sample.
+func (o *Output) Start() error {
+	if err := o.Writer.Start(); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.started = true
+	o.mu.Unlock()
+	if o.enc.anyPending.Load() {
+		// The engine hands samples over only after Start returns: this comes first.
+		o.Writer.AddSamples([]metrics.SampleContainer{metrics.Sample{Metric: serverMark}})
+	}
+	return nil
+}
+
+// AddServer writes a Server line for server (JSON-marshalled as the line's "data"): first
+// in the file when called before Start, else before the next sample (at once if none
+// comes). A server that cannot be marshalled is left out.
+func (o *Output) AddServer(server any) {
+	line := struct {
+		Type string            `json:"type"`
+		Data any               `json:"data"`
+		Tags map[string]string `json:"tags,omitempty"`
+	}{"Server", server, o.runTags}
+	b, err := json.Marshal(line)
+	if err != nil {
+		return
+	}
+	o.enc.addPending(append(b, '\n'))
+	o.mu.Lock()
+	started := o.started
+	o.mu.Unlock()
+	if started {
+		o.Writer.AddSamples([]metrics.SampleContainer{metrics.Sample{Metric: serverMark}})
+	}
 }
 
 // write writes the sample's Point line, preceded by its metric's Metric line the first time
-// the metric is seen.
+// the metric is seen, and by the Server lines added since the last sample.
 func (e *encoder) write(w *bufio.Writer, s *metrics.Sample) error {
+	if e.anyPending.Load() {
+		for _, line := range e.takePending() {
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
+		}
+	}
+	if s.Metric == serverMark {
+		return nil
+	}
 	if line := e.metricLine(s.Metric); line != nil {
 		if _, err := w.Write(line); err != nil {
 			return err
