@@ -11,11 +11,13 @@ interface Person {
   born: number;
 }
 
-const db = neo4j.connect(__ENV.NEO4J_URI, { user: __ENV.NEO4J_USER || 'neo4j', password: __ENV.NEO4J_PASSWORD });
+const db = neo4j.connect(__ENV.NEO4J_URI, {
+  user: __ENV.NEO4J_USER || 'neo4j', password: __ENV.NEO4J_PASSWORD, serverMetrics: false, profile: 0,
+});
 
 export default function (): void {
   const r: Result<Person> = db.read<Person>('RETURN $name AS name, $born AS born', { name: 'Ada', born: 1815 },
-    { tags: { name: 'typed-person' } });
+    { tags: { name: 'typed-person' }, profile: 1 });
   const p: Person = r.records[0];
   check(p, {
     'typed record': (x) => x.name === 'Ada' && x.born === 1815,

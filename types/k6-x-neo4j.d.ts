@@ -67,6 +67,13 @@ declare module 'k6/x/neo4j' {
     userAgent?: string;
     /** PEM file of CAs to trust, for bolt+s:// and neo4j+s://. */
     caFile?: string;
+    /**
+     * How often this identity's server sampler reads the server's metrics (neo4j_server_*:
+     * CPU, heap, GC, threads, running transactions); at least 100ms; 0 or false (default): off.
+     */
+    serverMetrics?: DurationLike | false;
+    /** Share of this client's calls (0 to 1) run as PROFILE, adding neo4j_db_hits and neo4j_rows; default 0. */
+    profile?: number;
   }
 
   export interface CallOptions {
@@ -83,6 +90,8 @@ declare module 'k6/x/neo4j' {
     metadata?: Record<string, unknown>;
     /** The user this call acts as, instead of connect()'s (Enterprise; Community refuses it). */
     impersonatedUser?: string;
+    /** Share of such calls (0 to 1) run as PROFILE, instead of connect()'s. */
+    profile?: number;
   }
 
   export interface RunOptions extends CallOptions {
@@ -163,7 +172,7 @@ declare module 'k6/x/neo4j' {
 
   export interface Transaction {
     /** Only `tags` here: database, timeout, metadata and impersonatedUser belong on readTx/writeTx. */
-    run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: Pick<CallOptions, 'tags'>): Result<R>;
+    run<R = Record<string, Value>>(cypher: string, params?: Record<string, Param>, options?: Pick<CallOptions, 'tags' | 'profile'>): Result<R>;
   }
 
   export interface Client {
