@@ -89,6 +89,8 @@ func runFlags() (*pflag.FlagSet, *runConfig) {
 	fs.BoolVarP(&c.linger, "linger", "l", false, "after the run, keep the process (and the API and dashboard) up until Ctrl-C")
 	fs.BoolVarP(&c.paused, "paused", "p", false, "initialise the VUs, then wait for `xk6-neo4j resume` (PATCH /v1/status) before setup()")
 	fs.BoolVar(&c.noUsageReport, "no-usage-report", false, "accepted for k6 compatibility; this tool sends no usage report")
+	fs.String("execution-segment", "", "run only this share of the test, FROM:TO or TO (1/3:2/3, 0.2:2/3, 33% meaning 0:33%), for several instances to run one test together")
+	fs.String("execution-segment-sequence", "", "the segments the instances run, as points from 0 to 1 (0,1/3,2/3,1); --execution-segment is one of them")
 	return fs, c
 }
 
@@ -136,6 +138,7 @@ func parseRunArgs(args []string) (*runConfig, error) {
 	if c.trendStats != "" {
 		c.opts.SummaryTrendStats = strings.Split(c.trendStats, ",")
 	}
+	invalid = append(invalid, segmentFlags(fs, &c.opts)...)
 	if fs.Changed("stage") {
 		raw, _ := fs.GetStringArray("stage")
 		stages, err := parseStages(raw)
@@ -202,6 +205,36 @@ func parseRunArgs(args []string) (*runConfig, error) {
 		return nil, fmt.Errorf("%w:\n  - %s", options.ErrInvalid, strings.Join(invalid, "\n  - "))
 	}
 	return c, nil
+}
+
+// segmentFlags reads --execution-segment and --execution-segment-sequence into the options. A
+// value k6 would refuse is an invalid option (exit 104), named with its flag; whether the segment
+// is one of the sequence's is checked once every layer of options is merged, since either may
+// come from the script.
+func segmentFlags(fs *pflag.FlagSet, o *options.Options) []string {
+	var invalid []string
+	if fs.Changed("execution-segment") {
+		s, _ := fs.GetString("execution-segment")
+		if _, err := options.ParseSegment(s); err != nil && strings.TrimSpace(s) != "" {
+			invalid = append(invalid, fmt.Sprintf("--execution-segment %q: %v", s, err))
+		} else {
+			o.ExecutionSegment = &s
+		}
+	}
+	if fs.Changed("execution-segment-sequence") {
+		s, _ := fs.GetString("execution-segment-sequence")
+		if _, err := options.ParseSegmentSequence(s); err != nil && strings.TrimSpace(s) != "" {
+			invalid = append(invalid, fmt.Sprintf("--execution-segment-sequence %q: %v", s, err))
+		} else {
+			o.ExecutionSegmentSequence = &s
+		}
+	}
+	if len(invalid) == 0 && o.ExecutionSegment != nil && o.ExecutionSegmentSequence != nil {
+		if _, err := options.ParseTuple(*o.ExecutionSegment, *o.ExecutionSegmentSequence); err != nil {
+			invalid = append(invalid, "--execution-segment: "+err.Error())
+		}
+	}
+	return invalid
 }
 
 // errBadFlags marks a command line whose flags parse but whose values do not (k6 exits 255

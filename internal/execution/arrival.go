@@ -22,6 +22,9 @@ type arrivals interface {
 // earlier ones have finished, each on a free VU. It is the engine of constant-arrival-rate and
 // ramping-arrival-rate.
 //
+// An execution segment runs the iterations of the schedule it owns (stripedArrivals) with its
+// part of preAllocatedVUs and maxVUs.
+//
 // VUs: the scenario takes maxVUs VUs from the pool at its start (the host initialises them
 // before the test, where k6 initialises the ones beyond preAllocatedVUs mid-test) and starts
 // preAllocatedVUs of them looping. When an iteration is due and no started VU is free, one
@@ -37,7 +40,8 @@ func (r *scenarioRun) arrivalRate(graceful, hard context.Context, duration time.
 	start := time.Now()
 	runCtx, hardCtx, done := r.deadlines(graceful, hard, duration)
 	defer done()
-	vus, err := r.takeVUs(*sc.MaxVUs)
+	plan = r.segmentArrivals(plan)
+	vus, err := r.takeVUs(r.scale(*sc.MaxVUs))
 	if err != nil {
 		return err
 	}
@@ -58,7 +62,7 @@ func (r *scenarioRun) arrivalRate(graceful, hard context.Context, duration time.
 		}()
 		return v
 	}
-	for range min(*sc.PreAllocatedVUs, int64(len(vus))) {
+	for range min(r.scale(*sc.PreAllocatedVUs), int64(len(vus))) {
 		free <- startVU()
 	}
 

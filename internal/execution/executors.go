@@ -8,14 +8,15 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
 )
 
-// sharedIterations: vus VUs share a fixed number of iterations, within maxDuration.
+// sharedIterations: vus VUs share a fixed number of iterations, within maxDuration. An execution
+// segment runs its part of the VUs and of the iterations, shared in proportion to its VUs.
 func (r *scenarioRun) sharedIterations(graceful, hard context.Context) error {
 	sc := r.progress.Scenario
 	runCtx, hardCtx, done := r.deadlines(graceful, hard, sc.MaxDuration.D())
 	defer done()
 	var left atomic.Int64
-	left.Store(*sc.Iterations)
-	err := r.withVUs(*sc.VUs, func(_ int64, vu VU) {
+	left.Store(r.progress.iterations.Scale(*sc.Iterations))
+	err := r.withVUs(r.scale(*sc.VUs), func(_ int64, vu VU) {
 		for runCtx.Err() == nil && left.Add(-1) >= 0 {
 			if !r.iterate(hardCtx, vu) {
 				return
@@ -45,7 +46,7 @@ func (r *scenarioRun) perVUIterations(graceful, hard context.Context) error {
 	runCtx, hardCtx, done := r.deadlines(graceful, hard, sc.MaxDuration.D())
 	defer done()
 	var unstarted atomic.Int64
-	err := r.withVUs(*sc.VUs, func(_ int64, vu VU) {
+	err := r.withVUs(r.scale(*sc.VUs), func(_ int64, vu VU) {
 		i := int64(0)
 		for ; i < *sc.Iterations && runCtx.Err() == nil; i++ {
 			if !r.iterate(hardCtx, vu) {
@@ -64,7 +65,7 @@ func (r *scenarioRun) constantVUs(graceful, hard context.Context) error {
 	sc := r.progress.Scenario
 	runCtx, hardCtx, done := r.deadlines(graceful, hard, sc.Duration.D())
 	defer done()
-	return r.withVUs(*sc.VUs, func(_ int64, vu VU) {
+	return r.withVUs(r.scale(*sc.VUs), func(_ int64, vu VU) {
 		for runCtx.Err() == nil {
 			if !r.iterate(hardCtx, vu) {
 				return

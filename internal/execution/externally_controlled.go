@@ -18,17 +18,17 @@ func (r *scenarioRun) externallyControlled(graceful, hard context.Context) error
 	stopCtx, cancel := context.WithTimeout(hard, sc.Duration.D())
 	defer cancel()
 	defer context.AfterFunc(graceful, cancel)()
-	vus, err := r.takeVUs(*sc.MaxVUs)
+	vus, err := r.takeVUs(r.scale(*sc.MaxVUs))
 	if err != nil {
 		return err
 	}
 	defer r.sched.VUs.Return(vus)
 
 	set := newLoopingVUs(r, stopCtx, stopCtx, vus, -1)
-	if err := set.setTarget(int(*sc.VUs)); err != nil {
+	if err := set.setTarget(int(r.scale(*sc.VUs))); err != nil {
 		return fmt.Errorf("scenario %q, option \"vus\": %w", r.progress.Name, err)
 	}
-	ctl := &externalControl{set: set}
+	ctl := &externalControl{set: set, maxVUs: *sc.MaxVUs}
 	r.sched.externalMu.Lock()
 	if r.sched.external == nil {
 		r.sched.external = map[string]*externalControl{}
@@ -47,7 +47,8 @@ func (r *scenarioRun) externallyControlled(graceful, hard context.Context) error
 
 // externalControl is the handle SetVUs uses on a running externally-controlled scenario.
 type externalControl struct {
-	set *loopingVUs
+	set    *loopingVUs
+	maxVUs int64 // the scenario's, for the whole test
 }
 
 // Errors of SetVUs, for errors.Is.
@@ -60,7 +61,9 @@ var (
 
 // SetVUs sets how many VUs the running externally-controlled scenario loops, from 0 to its
 // maxVUs. New VUs start at once; VUs taken away finish their current iteration first. It is
-// safe to call from any goroutine.
+// safe to call from any goroutine. With an execution segment, n is the whole test's count, as
+// in k6: the instance runs its part of it, so every instance of the sequence can be told the
+// same number.
 func (s *Scheduler) SetVUs(scenario string, n int64) error {
 	s.externalMu.Lock()
 	ctl := s.external[scenario]
@@ -73,14 +76,22 @@ func (s *Scheduler) SetVUs(scenario string, n int64) error {
 			if p.Scenario.Executor != options.ExternallyControlled {
 				return fmt.Errorf("scenario %q (%s): %w", scenario, p.Scenario.Executor, ErrNotExternallyControlled)
 			}
+			if !hasWork(p.Scenario, s.segment) {
+				// None of its VUs is this segment's: its part of any count is 0, which it
+				// runs, so an orchestrator can tell every instance the same.
+				if n < 0 || n > *p.Scenario.MaxVUs {
+					return fmt.Errorf("scenario %q: %d VUs: %w (0 to maxVUs %d)", scenario, n, ErrVUsOutOfRange, *p.Scenario.MaxVUs)
+				}
+				return nil
+			}
 			return fmt.Errorf("scenario %q: %w", scenario, ErrScenarioNotRunning)
 		}
 		return fmt.Errorf("scenario %q: %w", scenario, ErrUnknownScenario)
 	}
-	if n < 0 || n > int64(len(ctl.set.slots)) {
-		return fmt.Errorf("scenario %q: %d VUs: %w (0 to maxVUs %d)", scenario, n, ErrVUsOutOfRange, len(ctl.set.slots))
+	if n < 0 || n > ctl.maxVUs {
+		return fmt.Errorf("scenario %q: %d VUs: %w (0 to maxVUs %d)", scenario, n, ErrVUsOutOfRange, ctl.maxVUs)
 	}
-	if err := ctl.set.setTarget(int(n)); errors.Is(err, errClosed) {
+	if err := ctl.set.setTarget(int(s.segment.Scale(n))); errors.Is(err, errClosed) {
 		return fmt.Errorf("scenario %q: %w", scenario, ErrScenarioNotRunning)
 	} else if err != nil {
 		return fmt.Errorf("scenario %q: %w", scenario, err)

@@ -14,17 +14,18 @@ import (
 func (r *scenarioRun) rampingVUs(graceful, hard context.Context) error {
 	sc := r.progress.Scenario
 	steps, total := rampingVUSteps(*sc.StartVUs, sc.Stages)
+	steps = segmentVUSteps(*sc.StartVUs, steps, r.sched.segment)
 	start := time.Now()
 	runCtx, hardCtx, done := r.deadlines(graceful, hard, total)
 	defer done()
-	vus, err := r.takeVUs(sc.PeakVUs())
+	vus, err := r.takeVUs(sc.PeakVUsIn(r.sched.segment))
 	if err != nil {
 		return err
 	}
 	defer r.sched.VUs.Return(vus)
 
 	set := newLoopingVUs(r, runCtx, hardCtx, vus, sc.GracefulRampDown.D())
-	if err := set.setTarget(int(*sc.StartVUs)); err != nil {
+	if err := set.setTarget(int(r.scale(*sc.StartVUs))); err != nil {
 		return err
 	}
 	set.start()
@@ -49,7 +50,7 @@ steps:
 		if runCtx.Err() != nil || hardCtx.Err() != nil {
 			break
 		}
-		_ = set.setTarget(int(st.vus)) // within [0, PeakVUs] by construction
+		_ = set.setTarget(int(st.vus)) // within [0, PeakVUsIn] by construction
 	}
 	// The scenario lasts its stages even when no VU is left looping.
 	select {

@@ -39,9 +39,11 @@ type Progress struct {
 	Interrupted atomic.Int64
 	// Dropped counts the arrival-rate iterations that were due when no VU was free.
 	Dropped atomic.Int64
-	// started hands out scenario-wide iteration numbers (k6/execution's
-	// scenario.iterationInTest).
-	started atomic.Int64
+	// started hands out the instance's scenario-wide iteration numbers (k6/execution's
+	// scenario.iterationInInstance); iterations numbers them across the instances of an
+	// execution segment sequence (scenario.iterationInTest).
+	started    atomic.Int64
+	iterations *options.Tuple
 }
 
 // ScenarioInfo is what a VU may know of the scenario it runs for; k6/execution shows it.
@@ -52,6 +54,9 @@ type ScenarioInfo struct {
 	Env map[string]string
 	// NextIteration numbers an iteration about to start, from 0, across the scenario's VUs.
 	NextIteration func() int64
+	// IterationInTest turns such a number into the iteration's number across every instance of
+	// an execution segment sequence; nil is the same number (a whole test).
+	IterationInTest func(inInstance int64) int64
 	// Progress is the share of the scenario done, from 0 to 1.
 	Progress func() float64
 }
@@ -65,7 +70,8 @@ type ScenarioAware interface {
 func (p *Progress) info() ScenarioInfo {
 	return ScenarioInfo{
 		Name: p.Name, Executor: p.Scenario.Executor, StartTime: time.Unix(0, p.Started.Load()), Env: p.Scenario.Env,
-		NextIteration: func() int64 { return p.started.Add(1) - 1 },
+		NextIteration:   func() int64 { return p.started.Add(1) - 1 },
+		IterationInTest: p.iterations.Global,
 		Progress: func() float64 {
 			if p.Ended.Load() != 0 {
 				return 1
@@ -97,13 +103,17 @@ type Scheduler struct {
 	// external holds the running externally-controlled scenarios, for SetVUs.
 	externalMu sync.Mutex
 	external   map[string]*externalControl
+
+	// segment is the execution segment the run does its part of (Options.Tuple); nil is the
+	// whole test.
+	segment *options.Tuple
 }
 
 // NewScheduler prepares a run; Progress is available from here on.
 func NewScheduler(o options.Options, vus *Pool, bm *builtin.Metrics, samples chan<- metrics.SampleContainer, base *metrics.TagSet) *Scheduler {
-	s := &Scheduler{Options: o, VUs: vus, Builtin: bm, Samples: samples, BaseTags: base}
+	s := &Scheduler{Options: o, VUs: vus, Builtin: bm, Samples: samples, BaseTags: base, segment: o.Tuple()}
 	for _, n := range o.ScenarioNames() {
-		p := &Progress{Name: n, Scenario: o.Scenarios[n]}
+		p := &Progress{Name: n, Scenario: o.Scenarios[n], iterations: iterationTuple(o.Scenarios[n], s.segment)}
 		s.progress = append(s.progress, p)
 	}
 	s.maxVUs = int64(vus.Size())
@@ -189,6 +199,9 @@ func (s *Scheduler) runScenario(graceful, hard context.Context, p *Progress) err
 	sc := p.Scenario
 	p.Started.Store(time.Now().UnixNano())
 	defer func() { p.Ended.Store(time.Now().UnixNano()) }()
+	if !hasWork(sc, s.segment) {
+		return nil // none of the scenario's VUs (so none of its work) is this segment's
+	}
 	// group "" is the root group: k6 tags every sample of an iteration with its group, the
 	// root one included, and --out json readers rely on the key being there.
 	tags := s.BaseTags.WithMap(sc.Tags).With("scenario", p.Name).With("group", "")

@@ -46,9 +46,18 @@ type Options struct {
 	SystemTags []string `json:"systemTags,omitempty"`
 	// ConsoleOutput is k6's consoleOutput (--console-output): a file console.* writes to.
 	ConsoleOutput *string `json:"consoleOutput,omitempty"`
+	// ExecutionSegment and ExecutionSegmentSequence are k6's (--execution-segment,
+	// --execution-segment-sequence): the share of the test this instance runs, among the
+	// instances of the sequence (segment.go). Resolve checks them and writes them as k6 does
+	// ("1/3:2/3", "0,1/3,2/3,1"); Tuple is the result.
+	ExecutionSegment         *string `json:"executionSegment,omitempty"`
+	ExecutionSegmentSequence *string `json:"executionSegmentSequence,omitempty"`
 
 	// Unknown holds option names this host does not know, to warn about (k6 ignores them).
 	Unknown []string `json:"-"`
+
+	// segment is what Resolve made of the execution segment options; nil is the whole test.
+	segment *Tuple
 }
 
 // Stage is one step of a ramping executor.
@@ -68,7 +77,7 @@ var ignoredOptions = map[string]bool{
 	"throw": true, "maxRedirects": true, "ext": true,
 	"cloud": true, "hosts": true, "dns": true, "noCookiesReset": true,
 	"rps": true, "blockHostnames": true, "localIPs": true, "tlsAuth": true, "tlsCipherSuites": true,
-	"tlsVersion": true, "executionSegment": true, "executionSegmentSequence": true, "paused": true,
+	"tlsVersion": true, "paused": true,
 }
 
 // FromJSON reads options as a script exports them: one JSON object (or null), nothing after
@@ -301,6 +310,8 @@ func (base Options) Apply(o Options) Options {
 	over(&out.NoConnectionReuse, o.NoConnectionReuse, o.NoConnectionReuse != nil)
 	over(&out.SystemTags, o.SystemTags, o.SystemTags != nil)
 	over(&out.ConsoleOutput, o.ConsoleOutput, o.ConsoleOutput != nil)
+	over(&out.ExecutionSegment, o.ExecutionSegment, o.ExecutionSegment != nil)
+	over(&out.ExecutionSegmentSequence, o.ExecutionSegmentSequence, o.ExecutionSegmentSequence != nil)
 	if o.Tags != nil { // tags merge, the higher layer winning per tag
 		merged := make(map[string]string, len(out.Tags)+len(o.Tags))
 		maps.Copy(merged, out.Tags)
@@ -392,6 +403,21 @@ func (o Options) Resolve() (Options, error) {
 	}
 	if u := o.SummaryTimeUnit; u != nil && *u != "" && *u != "s" && *u != "ms" && *u != "us" {
 		errs = append(errs, fmt.Errorf("option \"summaryTimeUnit\": %q is not a time unit: use s, ms or us", *u))
+	}
+	segment, segErrs := segmentTuple(o.ExecutionSegment, o.ExecutionSegmentSequence)
+	errs = append(errs, segErrs...)
+	o.segment = segment
+	if len(segErrs) == 0 {
+		// Written as k6 writes them, so exec.test.options shows "0:33/100" for "33%".
+		if s := o.ExecutionSegment; s != nil && *s != "" {
+			canon := segment.Segment().String() // a nil segment, the whole test, is 0:1
+			o.ExecutionSegment = &canon
+		}
+		if q := o.ExecutionSegmentSequence; q != nil && *q != "" {
+			parsed, _ := ParseSegmentSequence(*q)
+			canon := parsed.String()
+			o.ExecutionSegmentSequence = &canon
+		}
 	}
 	if len(errs) > 0 {
 		return o, fmt.Errorf("%w:\n  - %w", ErrInvalid, joinIndented(errs))

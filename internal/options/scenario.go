@@ -248,7 +248,8 @@ func validTrendStat(s string) error {
 
 // MaxConcurrentVUs is how many VUs the run needs: at each scenario's start, the VUs of every
 // scenario that may still run then (its startTime plus MaxTime, which includes its graceful
-// stop), the largest such sum. Scenarios that cannot overlap share VUs.
+// stop), the largest such sum. Scenarios that cannot overlap share VUs. With an execution
+// segment, each scenario counts with this instance's part of its VUs.
 func (o Options) MaxConcurrentVUs() int64 {
 	var peak int64
 	for _, a := range o.Scenarios {
@@ -256,7 +257,7 @@ func (o Options) MaxConcurrentVUs() int64 {
 		at := a.StartTime.D()
 		for _, b := range o.Scenarios {
 			if start := b.StartTime.D(); start <= at && at < start+b.MaxTime() {
-				sum += b.PeakVUs()
+				sum += b.PeakVUsIn(o.segment)
 			}
 		}
 		peak = max(peak, sum)

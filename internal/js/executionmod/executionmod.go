@@ -48,10 +48,17 @@ func exports(vu modules.VU) modules.Exports {
 		}
 		return host.Runner().Instance()
 	}
+	var seg *segmentIDs // read from the run's options when first asked
+	inTest := func() *segmentIDs {
+		if seg == nil && host != nil && len(host.Runner().Options) > 0 {
+			seg = newSegmentIDs(host.Runner().Options)
+		}
+		return seg
+	}
 	execution := rt.NewObject()
 	vuObj := getters(map[string]func() any{
 		"idInInstance":        func() any { return exec().VUID },
-		"idInTest":            func() any { return exec().VUID },
+		"idInTest":            func() any { return inTest().vuID(exec().VUID) },
 		"iterationInInstance": func() any { return exec().IterationInInstance },
 		"iterationInScenario": func() any { return exec().IterationInScenario },
 	})
@@ -80,8 +87,16 @@ func exports(vu modules.VU) modules.Exports {
 			}
 			return 0
 		},
+		// The host numbers a scenario's iterations in this instance; the scenario turns
+		// that into the number across the instances of an execution segment sequence.
 		"iterationInInstance": func() any { return exec().ScenarioIterationInTest },
-		"iterationInTest":     func() any { return exec().ScenarioIterationInTest },
+		"iterationInTest": func() any {
+			e := exec()
+			if f := e.Scenario.IterationInTest; f != nil && e.ScenarioIterationInTest >= 0 {
+				return f(e.ScenarioIterationInTest)
+			}
+			return e.ScenarioIterationInTest
+		},
 	}))
 	_ = execution.Set("instance", getters(map[string]func() any{
 		"iterationsCompleted":   func() any { return inst().IterationsCompleted },

@@ -69,7 +69,8 @@ func optionsShape(raw []byte) (map[string]any, error) {
 		}
 	}
 	// Listed by k6 even when not set.
-	for _, k := range []string{"consoleOutput", "localIPs", "summaryTimeUnit", "setupTimeout", "teardownTimeout", "systemTags"} {
+	for _, k := range []string{"consoleOutput", "localIPs", "summaryTimeUnit", "setupTimeout", "teardownTimeout", "systemTags",
+		"executionSegment", "executionSegmentSequence"} {
 		if _, ok := o[k]; !ok {
 			o[k] = nil
 		}

@@ -32,8 +32,10 @@ func TestOptionsShapeFillsScenarioDefaults(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := o["consoleOutput"]; !ok || o["consoleOutput"] != nil {
-		t.Errorf("consoleOutput = %#v, want null", o["consoleOutput"])
+	for _, k := range []string{"consoleOutput", "executionSegment", "executionSegmentSequence"} {
+		if v, ok := o[k]; !ok || v != nil {
+			t.Errorf("%s = %#v, want null", k, v)
+		}
 	}
 }
 
