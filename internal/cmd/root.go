@@ -11,7 +11,12 @@ var Version = "0.1.0-dev"
 const usage = `xk6-neo4j: load tests for Neo4j, scripted like k6.
 
 Usage:
-  xk6-neo4j run [flags] script.js    run a script on this machine
+  xk6-neo4j run [flags] script.js    run a script (or an archive.tar) on this machine
+  xk6-neo4j archive [flags] script.js
+                                     write the test as one self-contained archive.tar
+  xk6-neo4j inspect [--execution-requirements] script.js|archive.tar
+                                     print its options (and the VUs and time it
+                                     needs) as k6's JSON
   xk6-neo4j worker [flags] --master HOST:PORT script.js
                                      join a Locust master as one of its workers
   xk6-neo4j scale --vus N            change the VUs of a running externally-controlled test
@@ -43,6 +48,10 @@ func Main(gs *GlobalState) int {
 		return workerCommand(gs, args[1:])
 	case "compare":
 		return compareCommand(gs, args[1:])
+	case "archive":
+		return archiveCommand(gs, args[1:])
+	case "inspect":
+		return inspectCommand(gs, args[1:])
 	case "version", "--version", "-v":
 		fmt.Fprintf(gs.Stdout, "xk6-neo4j %s\n", Version)
 		return ExitOK

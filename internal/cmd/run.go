@@ -154,6 +154,7 @@ func (r *testRun) load(consumers ...engine.Output) (*loader.Bundle, int) {
 		r.modules = ModuleTable()
 	}
 	r.neo4j, _ = r.modules[neo4jImportPath].(*neo4j.RootModule)
+	r.env = withArchiveEnv(bundle, r.env) // an archive's -e values, under the run's own
 	r.runner, err = js.NewRunner(bundle, r.modules, r.registry, r.builtin, r.env, r.logger, r.engine.In())
 	if err != nil {
 		return nil, r.fail(ExitScriptException, "%v", err)
@@ -634,7 +635,7 @@ func (r *testRun) newVUContext(ctx context.Context, id uint64) (*js.VU, error) {
 // layeredOptions merges the options in k6's order: the config file (--config or
 // K6_CONFIG), then the script's, then K6_* variables, then flags.
 func (r *testRun) layeredOptions(optsVU *js.VU) (options.Options, int) {
-	raw, err := optsVU.ExportedOptions()
+	raw, err := r.scriptOptions(optsVU) // an archive's recorded options replace the script's
 	if err != nil {
 		return options.Options{}, r.fail(ExitInvalidConfig, "%v", err)
 	}
@@ -1044,11 +1045,13 @@ func (r *testRun) printBanner(script string, outs []output.Output) {
 		outDesc = strings.Join(ds, ", ")
 	}
 	fmt.Fprintf(w, "\n  execution: local\n     script: %s\n     output: %s\n\n", script, outDesc)
-	fmt.Fprintf(w, "  scenarios: (100.00%%) %d scenario%s, %d max VUs, %s max duration (incl. graceful stop):\n",
-		len(names), plural, maxVUs, options.Duration(maxDur))
+	// As k6: the share of the test this instance runs (100% without an execution segment),
+	// and each scenario as this instance runs it.
+	fmt.Fprintf(w, "  scenarios: (%.2f%%) %d scenario%s, %d max VUs, %s max duration (incl. graceful stop):\n",
+		r.opts.Tuple().Share()*100, len(names), plural, maxVUs, options.Duration(maxDur))
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "           * %s: %s\n", n, describeScenario(r.opts.Scenarios[n]))
+		fmt.Fprintf(w, "           * %s: %s\n", n, describeScenario(r.opts.Scenarios[n].In(r.opts.Tuple())))
 	}
 	fmt.Fprintln(w)
 }

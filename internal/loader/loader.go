@@ -5,11 +5,13 @@
 package loader
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/evanw/esbuild/pkg/api"
@@ -18,9 +20,17 @@ import (
 // Bundle is a loaded script.
 type Bundle struct {
 	// Path is the script's absolute path; Dir its folder, against which open() resolves.
+	// For an archive they are the paths the script had where the archive was made.
 	Path, Dir string
 	// Code is CommonJS with an inline source map, so stack traces name the user's files.
 	Code string
+	// Archive is the archive the script was loaded from, nil for a script file: open()
+	// then reads the archive's copies, and its options and environment apply.
+	Archive *Archive
+	// Imports are the local files bundled into Code, the script first (absolute paths).
+	Imports []string
+
+	rec *recorder // the files read, while `archive` runs the init code; nil otherwise
 }
 
 // ErrScript wraps every problem found in the user's script.
@@ -31,7 +41,8 @@ var ErrEmpty = fmt.Errorf("%w", ErrScript)
 
 var remoteImport = regexp.MustCompile(`^(https?|file)://`)
 
-// Load bundles the script at path.
+// Load bundles the script at path, or the script of the archive at path (a tar made by
+// `archive`, told by its content as k6 does).
 func Load(path string) (*Bundle, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -42,6 +53,21 @@ func Load(path string) (*Bundle, error) {
 	} else if st.IsDir() {
 		return nil, fmt.Errorf("%w: %s is a folder, not a script", ErrScript, path)
 	}
+	if isArchive, err := looksLikeArchive(abs); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrScript, path, err)
+	} else if isArchive {
+		return LoadArchive(path)
+	}
+	code, imports, err := build(abs, path)
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{Path: abs, Dir: filepath.Dir(abs), Code: code, Imports: imports}, nil
+}
+
+// build bundles the script at abs (named as the user wrote it, path, in errors) and lists
+// the local files it is made of.
+func build(abs, path string) (code string, imports []string, err error) {
 	dir := filepath.Dir(abs)
 	opts := api.BuildOptions{
 		EntryPoints:    []string{abs},
@@ -57,6 +83,7 @@ func Load(path string) (*Bundle, error) {
 		LogLevel:       api.LogLevelSilent,
 		Outfile:        filepath.Join(dir, "bundle.js"),
 		Plugins:        []api.Plugin{refuseRemote},
+		Metafile:       true, // the files bundled, for `archive`
 	}
 	res := api.Build(opts)
 	tla := needsTopLevelAwait(res.Errors)
@@ -66,7 +93,7 @@ func Load(path string) (*Bundle, error) {
 		res = api.Build(opts)
 	}
 	if len(res.Errors) > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrScript, formatMessages(res.Errors))
+		return "", nil, fmt.Errorf("%w: %s", ErrScript, formatMessages(res.Errors))
 	}
 	for _, f := range res.OutputFiles {
 		if strings.HasSuffix(f.Path, ".js") {
@@ -74,16 +101,60 @@ func Load(path string) (*Bundle, error) {
 			if tla {
 				var err error
 				if code, err = asyncScript(code); err != nil {
-					return nil, fmt.Errorf("%w: %s: top-level await: %w", ErrScript, path, err)
+					return "", nil, fmt.Errorf("%w: %s: top-level await: %w", ErrScript, path, err)
 				}
 			}
 			if isEmpty(code) {
-				return nil, fmt.Errorf("%w: %s: the script is empty: it must export a default function (export default function () { ... })", ErrEmpty, path)
+				return "", nil, fmt.Errorf("%w: %s: the script is empty: it must export a default function (export default function () { ... })", ErrEmpty, path)
 			}
-			return &Bundle{Path: abs, Dir: dir, Code: oneBasedColumns(code)}, nil
+			return oneBasedColumns(code), metafileInputs(res.Metafile, dir, abs), nil
 		}
 	}
-	return nil, fmt.Errorf("%w: bundling %s produced no code", ErrScript, path)
+	return "", nil, fmt.Errorf("%w: bundling %s produced no code", ErrScript, path)
+}
+
+// metafileInputs lists the local files esbuild read (its metafile names them relative to
+// dir), the entry point first.
+func metafileInputs(metafile, dir, entry string) []string {
+	var meta struct {
+		Inputs map[string]json.RawMessage `json:"inputs"`
+	}
+	_ = json.Unmarshal([]byte(metafile), &meta) // esbuild's own JSON
+	out := []string{entry}
+	for in := range meta.Inputs {
+		p := filepath.Join(dir, filepath.FromSlash(in))
+		if p == entry {
+			continue
+		}
+		// Inputs of a plugin's namespace are not files.
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out[1:])
+	return out
+}
+
+// ReadFile reads a file for open() and the modules' init-time reads: a relative path is
+// resolved against the script's folder. A bundle from an archive serves the archive's copy.
+func (b *Bundle) ReadFile(p string) ([]byte, error) {
+	if strings.Contains(p, "://") {
+		return nil, fmt.Errorf("open(%q): only local files can be opened", p)
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(b.Dir, p)
+	}
+	if b.Archive != nil {
+		return b.Archive.readFile(p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("open(%q): %w", p, errors.Unwrap(err))
+	}
+	if b.rec != nil {
+		b.rec.add(p, data)
+	}
+	return data, nil
 }
 
 // builtinJSLib is one jslib.k6.io library served by the host: imports of it at a
