@@ -1,18 +1,14 @@
 package neo4j
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
-
-	gneo4j "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 	"github.com/xk6-neo4j/xk6-neo4j/metrics"
@@ -124,7 +120,7 @@ func TestServerMetricsDuringAWriteLoad(t *testing.T) {
 	label := fmt.Sprintf("SamplerLoad%d", time.Now().UnixNano())
 	t.Cleanup(func() { deleteLabel(t, r.srv, label) })
 
-	foreign := watchForeignTransactions(t, r.srv, label)
+	foreign := testenv.WatchForeignTransactions(t, r.srv, label)
 	// Idle: the first reading is taken at connect(), then one a second.
 	r.waitFor(t, "neo4j_server_cpu", 3, 10*time.Second)
 	loadStart := time.Now()
@@ -266,47 +262,6 @@ func TestServerMetricsRefusedPartIsNamedOnceAndTheRunGoesOn(t *testing.T) {
 	if strings.Contains(r.log.String(), r.srv.Password) {
 		t.Fatal("the password is in the log")
 	}
-}
-
-// watchForeignTransactions polls the server, until the returned function is called, for
-// transactions running a query that is neither the test's (metadata xk6test: mine, or a query
-// naming mine, such as the inner transactions of a CALL IN TRANSACTIONS) nor a sampler's, and
-// returns the most it saw at once.
-func watchForeignTransactions(t testing.TB, srv testenv.Neo4j, mine string) func() int64 {
-	t.Helper()
-	tg, _ := ParseTarget(srv.URI, "neo4j")
-	d, err := NewDriver(tg, srv.Password, DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var most atomic.Int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer func() { _ = d.Close(context.Background()) }()
-		s := d.NewSession(ctx, gneo4j.SessionConfig{DatabaseName: "neo4j"})
-		defer func() { _ = s.Close(context.Background()) }()
-		for ctx.Err() == nil {
-			res, err := s.Run(ctx, "SHOW TRANSACTIONS YIELD metaData, currentQuery WHERE metaData.xk6neo4j IS NULL AND coalesce(metaData.xk6test, '') <> $mine "+
-				"AND coalesce(currentQuery, '') <> '' AND NOT currentQuery CONTAINS $mine RETURN count(*) AS n", map[string]any{"mine": mine}, gneo4j.WithTxMetadata(map[string]any{"xk6neo4j": "test-watcher"}))
-			if err == nil {
-				if rec, err := res.Single(ctx); err == nil {
-					n, _ := rec.Values[0].(int64)
-					if n > most.Load() {
-						most.Store(n)
-					}
-				}
-			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}()
-	stop := sync.OnceFunc(func() { cancel(); <-done })
-	t.Cleanup(stop)
-	return func() int64 { stop(); return most.Load() }
 }
 
 // cpuTime is the process's CPU time so far, user and system, in ns.

@@ -113,27 +113,39 @@ func archiveCommand(gs *GlobalState, args []string) int {
 		fmt.Fprintf(gs.Stdout, "%s%s", archiveHelp, fs.FlagUsages())
 		return ExitOK
 	}
+	r, done, code := commandRun(gs, "archive", a.rest, err, a.systemEnv)
+	if code != ExitOK {
+		return code
+	}
+	defer done()
+	return r.archive(a)
+}
+
+// commandRun parses the run flags of a command that loads a test without running it
+// (archive, inspect) and makes its testRun: the loggers, the script's environment (the
+// process's only with systemEnv) and the signal watch. parseErr is the command's own
+// argument error, reported as run reports its flags'. done undoes it all.
+func commandRun(gs *GlobalState, name string, rest []string, parseErr error, systemEnv bool) (r *testRun, done func(), code int) {
 	var cfg *runConfig
+	err := parseErr
 	if err == nil {
-		cfg, err = parseRunArgs(a.rest)
+		cfg, err = parseRunArgs(rest)
 	}
 	if err != nil {
-		return commandLineError(gs, "archive", err)
+		return nil, nil, commandLineError(gs, name, err)
 	}
 	logger, consoleLogger, closeLogs, err := cfg.loggers(gs)
 	if err != nil {
 		fmt.Fprintf(gs.Stderr, "error: %v\n", err)
-		return ExitUsage
+		return nil, nil, ExitUsage
 	}
-	defer closeLogs()
 	var proc map[string]string
-	if a.systemEnv {
+	if systemEnv {
 		proc = gs.Env
 	}
-	r := &testRun{gs: gs, cfg: cfg, logger: logger, consoleLogger: consoleLogger, env: scriptEnv(proc, cfg.env)}
+	r = &testRun{gs: gs, cfg: cfg, logger: logger, consoleLogger: consoleLogger, env: scriptEnv(proc, cfg.env)}
 	r.startSignals()
-	defer r.stopSignal()
-	return r.archive(a)
+	return r, func() { r.stopSignal(); closeLogs() }, ExitOK
 }
 
 // commandLineError reports a command line that does not parse, as run does: 104 for a value

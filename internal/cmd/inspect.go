@@ -77,26 +77,11 @@ func inspectCommand(gs *GlobalState, args []string) int {
 		fmt.Fprint(gs.Stdout, inspectHelp)
 		return ExitOK
 	}
-	var cfg *runConfig
-	if err == nil {
-		cfg, err = parseRunArgs(a.rest)
+	r, done, code := commandRun(gs, "inspect", a.rest, err, a.systemEnv)
+	if code != ExitOK {
+		return code
 	}
-	if err != nil {
-		return commandLineError(gs, "inspect", err)
-	}
-	logger, consoleLogger, closeLogs, err := cfg.loggers(gs)
-	if err != nil {
-		fmt.Fprintf(gs.Stderr, "error: %v\n", err)
-		return ExitUsage
-	}
-	defer closeLogs()
-	var proc map[string]string
-	if a.systemEnv {
-		proc = gs.Env
-	}
-	r := &testRun{gs: gs, cfg: cfg, logger: logger, consoleLogger: consoleLogger, env: scriptEnv(proc, cfg.env)}
-	r.startSignals()
-	defer r.stopSignal()
+	defer done()
 	defer r.cleanup()
 	return r.inspect(a.execRequirements)
 }

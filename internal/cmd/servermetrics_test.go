@@ -3,20 +3,14 @@ package cmd
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	gneo4j "github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
-	neo4j "github.com/xk6-neo4j/xk6-neo4j"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/output/outputtest"
 	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 )
@@ -61,7 +55,7 @@ export function teardown() { db.run('MATCH (n:` + label + `) CALL { WITH n DELET
 	env := neo4jEnv(srv)
 	env["K6_PROMETHEUS_RW_SERVER_URL"] = prom + "/api/v1/write"
 	env["K6_PROMETHEUS_RW_PUSH_INTERVAL"] = "1s"
-	foreign := watchForeignTransactions(t, srv, label)
+	foreign := testenv.WatchForeignTransactions(t, srv, label)
 	r := runScript(t, src, env, "--out", "json="+jsonPath, "--out", "csv="+csvPath,
 		"--out", "experimental-prometheus-rw", "--tag", "testid="+testid)
 	if r.code != ExitOK {
@@ -205,45 +199,4 @@ export function teardown() { db.run('MATCH (n:` + label + `) CALL { WITH n DELET
 	if got := testenv.PromQuery(t, prom, "max_over_time(k6_neo4j_server_cpu"+sel+"[5m])", now); len(got) != 1 || got[0].Float(t) < idleMin+0.05 {
 		t.Errorf("max server CPU in Prometheus: %v, want above the idle %.3f", got, idleMin)
 	}
-}
-
-// watchForeignTransactions polls the server, until the returned function is called, for
-// transactions running a query that is neither the test's (metadata xk6test: mine, or a query
-// naming mine, such as the inner transactions of a CALL IN TRANSACTIONS) nor a sampler's, and
-// returns the most it saw at once.
-func watchForeignTransactions(t testing.TB, srv testenv.Neo4j, mine string) func() int64 {
-	t.Helper()
-	tg, _ := neo4j.ParseTarget(srv.URI, "neo4j")
-	d, err := neo4j.NewDriver(tg, srv.Password, neo4j.DefaultSettings())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var most atomic.Int64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer func() { _ = d.Close(context.Background()) }()
-		s := d.NewSession(ctx, gneo4j.SessionConfig{DatabaseName: "neo4j"})
-		defer func() { _ = s.Close(context.Background()) }()
-		for ctx.Err() == nil {
-			res, err := s.Run(ctx, "SHOW TRANSACTIONS YIELD metaData, currentQuery WHERE metaData.xk6neo4j IS NULL AND coalesce(metaData.xk6test, '') <> $mine "+
-				"AND coalesce(currentQuery, '') <> '' AND NOT currentQuery CONTAINS $mine RETURN count(*) AS n", map[string]any{"mine": mine}, gneo4j.WithTxMetadata(map[string]any{"xk6neo4j": "test-watcher"}))
-			if err == nil {
-				if rec, err := res.Single(ctx); err == nil {
-					n, _ := rec.Values[0].(int64)
-					if n > most.Load() {
-						most.Store(n)
-					}
-				}
-			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}()
-	stop := sync.OnceFunc(func() { cancel(); <-done })
-	t.Cleanup(stop)
-	return func() int64 { stop(); return most.Load() }
 }
