@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -63,6 +64,9 @@ type ModuleInstance struct {
 	// envPassword is NEO4J_PASSWORD as the script's environment had it at import, so that
 	// connect() keeps it out of its messages outside init too.
 	envPassword string
+	// recording: the init code runs for archive or inspect; connect() checks its arguments
+	// and returns a handle that never dials (queries cannot run in init anyway).
+	recording bool
 }
 
 var (
@@ -95,6 +99,9 @@ func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	mi := &ModuleInstance{root: r, vu: vu}
 	if env := vu.InitEnv(); env != nil && env.LookupEnv != nil {
 		mi.envPassword, _ = env.LookupEnv("NEO4J_PASSWORD")
+	}
+	if env := vu.InitEnv(); env != nil {
+		mi.recording = env.Recording
 	}
 	rt := vu.Runtime()
 	// Registered at import, so thresholds on neo4j metrics are known before any query.
@@ -209,7 +216,11 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	if _, ok := stringValue(uri); !ok {
 		fail(fmt.Errorf("neo4j.connect(): the first argument must be the server URI as a string, e.g. bolt://127.0.0.1:7687, got %s", describeType(uri)))
 	}
-	opts, err := parseConnectOptions(rt, call.Argument(1))
+	optsArg := call.Argument(1)
+	if mi.recording {
+		optsArg = withoutUnsetSecrets(rt, optsArg)
+	}
+	opts, err := parseConnectOptions(rt, optsArg)
 	if err != nil {
 		fail(err)
 	}
@@ -225,6 +236,12 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	}
 	if err != nil {
 		fail(err)
+	}
+	if mi.recording {
+		// archive and inspect: the options are checked, nothing is dialled and no
+		// password is needed. The client has no lease; its VU never runs code that queries.
+		c := &Client{vu: mi.vu, target: target, metrics: m, database: opts.Database, identity: target.Identity(), closed: true}
+		return mi.handleOn(c, opts.Profile).jsObject(rt)
 	}
 	// Session options are part of the client: another impersonated user or bookmark policy
 	// is another client (on the same lease of the identity's driver).
@@ -267,6 +284,28 @@ func (mi *ModuleInstance) connect(call sobek.FunctionCall) sobek.Value {
 	}
 	mi.clients[key] = c
 	return mi.handleOn(c, opts.Profile).jsObject(rt)
+}
+
+// withoutUnsetSecrets is connect()'s options without the secrets that are undefined
+// (password: __ENV.NEO4J_PASSWORD where it is not set), in auth too: archive and inspect
+// need no credentials. The script's objects are copied, never changed.
+func withoutUnsetSecrets(rt *sobek.Runtime, v sobek.Value) sobek.Value {
+	obj, ok := v.(*sobek.Object)
+	if !ok || obj.ClassName() != "Object" {
+		return v
+	}
+	out := rt.NewObject()
+	for _, k := range obj.Keys() {
+		val := obj.Get(k)
+		switch {
+		case slices.Contains(secretAuthFields, k) && isUndefined(val):
+			continue
+		case k == "auth":
+			val = withoutUnsetSecrets(rt, val)
+		}
+		_ = out.Set(k, val)
+	}
+	return out
 }
 
 // maxIdleClients bounds the clients a VU keeps with no open handle: a script that connects

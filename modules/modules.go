@@ -97,6 +97,11 @@ type InitEnvironment struct {
 	// RunTags returns the run's own tags (options.tags and --tag), for such samples; nil
 	// until the options are resolved, and in hosts that have none.
 	RunTags func() *metrics.TagSet
+	// Recording: the init code runs only so that the host can record or inspect the test
+	// (archive, inspect), not to run it. Modules check their arguments as usual but open no
+	// connections: an orchestrator's initializer needs neither the servers nor their
+	// credentials.
+	Recording bool
 }
 
 // State is what running code may use.

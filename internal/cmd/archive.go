@@ -212,6 +212,7 @@ func (r *testRun) initOnce() (bundle *loader.Bundle, optsVU *js.VU, code int) {
 		return bundle, nil, code
 	}
 	bundle.Record()
+	r.runner.Recording = true
 	r.runner.Abort = func(reason string) { r.scriptAbort.CompareAndSwap(nil, &reason) }
 	optsVU, err := r.newVU(0)
 	if err != nil {

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 )
 
 // archiveSource is a test made of a script, a local import, a file read with open() (text
@@ -221,5 +224,60 @@ func TestArchiveBadInputs(t *testing.T) {
 	}
 	if r := runArgs(t, nil, "archive", "-O", filepath.Join(dir, "again.tar"), arc); r.code != ExitScriptException || !strings.Contains(r.stderr, "is an archive already") {
 		t.Errorf("archive of an archive: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// recordingScript connects in its init code as every test does, to a server given by the
+// environment, with the password from it.
+const recordingScript = `import neo4j from 'k6/x/neo4j';
+export const options = { vus: 3, duration: '5s' };
+const db = neo4j.connect(__ENV.NEO4J_URI, {
+	password: __ENV.NEO4J_PASSWORD,
+	maxConnectionPoolSize: Number(__ENV.POOL || 10),
+	connectionAcquisitionTimeout: '20s',
+});
+export default function () { db.read('RETURN 1'); }
+`
+
+// archive and inspect run the init code only to record the test: connect() checks its
+// options but dials nothing and needs no password, so an orchestrator's initializer needs
+// neither the database nor its credentials. A bad option is still found.
+func TestArchiveAndInspectNeedNoServer(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "script.js")
+	if err := os.WriteFile(script, []byte(recordingScript), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hole := testenv.NewBlackHole(t, "") // a dial would wait there for the 20 s acquisition timeout
+	uri := "bolt://" + hole.Addr
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"archive, no password", []string{"archive", "-e", "NEO4J_URI=" + uri, "-O", filepath.Join(dir, "a.tar"), script}, nil},
+		{"archive, password in the process", []string{"archive", "--include-system-env-vars", "--exclude-env-vars", "-O", filepath.Join(dir, "b.tar"), script},
+			map[string]string{"NEO4J_URI": uri, "NEO4J_PASSWORD": "secret-in-env"}},
+		{"inspect a script", []string{"inspect", "--execution-requirements", "-e", "NEO4J_URI=" + uri, script}, nil},
+	}
+	for _, c := range cases {
+		start := time.Now()
+		r := runArgs(t, c.env, c.args...)
+		if r.code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s\n%s", c.name, r.code, r.stdout, r.stderr)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("%s took %v: it waited on the server", c.name, d)
+		}
+		if n := hole.Accepted(); n != 0 {
+			t.Errorf("%s: %d connections reached the server, want none", c.name, n)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "b.tar")); err != nil || bytes.Contains(b, []byte("secret-in-env")) {
+		t.Errorf("the archive made with the password in the environment holds it (or is missing: %v)", err)
+	}
+	r := runArgs(t, nil, "archive", "-e", "NEO4J_URI="+uri, "-e", "POOL=0", "-O", filepath.Join(dir, "c.tar"), script)
+	if r.code != ExitScriptException || !strings.Contains(r.stderr, "maxConnectionPoolSize") {
+		t.Errorf("a bad connect() option while archiving: exit %d, want 107 naming it\n%s", r.code, r.stderr)
 	}
 }

@@ -36,6 +36,9 @@ type Runner struct {
 	// ConsoleLogger, when set (--console-output), takes console.log() and friends instead
 	// of Logger.
 	ConsoleLogger *slog.Logger
+	// Recording is set when the init code runs only so that the host can record or inspect
+	// the test (archive, inspect): modules see it as InitEnvironment.Recording.
+	Recording bool
 
 	program    *sobek.Program
 	exceptions exceptionLog
@@ -107,6 +110,7 @@ func (r *Runner) NewVUContext(ctx context.Context, id uint64) (*VU, error) {
 		ReadFile:  r.readFile,
 		Samples:   r.Samples,
 		RunTags:   r.RunTags.Load,
+		Recording: r.Recording,
 	}
 	if err := vu.setGlobals(); err != nil {
 		discard()
