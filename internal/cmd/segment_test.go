@@ -232,11 +232,7 @@ func TestExecutionSegmentBinary(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "xk6-neo4j")
-	build := exec.Command("go", "build", "-o", bin, "../../cmd/xk6-neo4j")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	script := filepath.Join(dir, "script.js")
 	if err := os.WriteFile(script, []byte(segmentScript), 0o644); err != nil {
 		t.Fatal(err)
