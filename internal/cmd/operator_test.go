@@ -60,20 +60,11 @@ func TestOperatorFlow(t *testing.T) {
 	}
 	args := []string{"-e", "NEO4J_URI=" + srv.URI} // the TestRun's arguments
 
-	// The initializer: k6 archive SCRIPT -O ARCHIVE ARGS, then k6 inspect --execution-requirements ARCHIVE.
+	// The initializer, with the operator's shell line.
 	archive := filepath.Join(dir, "operator.js.archived.tar")
-	cmd := exec.CommandContext(ctx, bin, append([]string{"archive", script, "-O", archive}, args...)...)
-	cmd.Env = env(false)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("archive: %v\n%s", err, out)
-	}
-	cmd = exec.CommandContext(ctx, bin, "inspect", "--execution-requirements", archive)
-	cmd.Env = env(false)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := initializer(ctx, bin, dir, script, archive, args, env(false))
 	if err != nil {
-		t.Fatalf("inspect: %v\n%s", err, stderr.String())
+		t.Fatalf("initializer: %v\n%s", err, out)
 	}
 	var reqs struct {
 		MaxVUs        int64  `json:"maxVUs"`
@@ -88,7 +79,7 @@ func TestOperatorFlow(t *testing.T) {
 	}
 
 	// The reference: the same archive run whole, on one runner.
-	cmd = exec.CommandContext(ctx, bin, "run", "--quiet", archive)
+	cmd := exec.CommandContext(ctx, bin, "run", "--quiet", archive)
 	cmd.Env = env(true)
 	whole, err := cmd.Output()
 	if err != nil {
@@ -193,6 +184,36 @@ func TestOperatorFlow(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(perInstance) {
 		t.Errorf("Prometheus per instance_id %v, the runners' summaries %v", got, perInstance)
+	}
+}
+
+// initializer runs k6-operator's initializer line with bin as k6: archive, then inspect the
+// archive, both with stderr to a file, and fail when that file has a level=error line (the
+// grep prints it to stdout, which the operator shows).
+func initializer(ctx context.Context, bin, dir, script, archive string, args, env []string) ([]byte, error) {
+	logs := filepath.Join(dir, "k6logs")
+	line := fmt.Sprintf("%[1]s archive %[2]s -O %[3]s %[4]s 2> %[5]s && %[1]s inspect --execution-requirements %[3]s 2> %[5]s ; ! cat %[5]s | grep 'level=error'",
+		bin, script, archive, strings.Join(args, " "), logs)
+	cmd := exec.CommandContext(ctx, "sh", "-c", line)
+	cmd.Env = env
+	return cmd.Output()
+}
+
+// A broken script fails the operator's initializer, and its error reaches the initializer's
+// output: the error is a level=error log line where stderr is not a terminal, as in k6.
+func TestOperatorInitializerShowsAScriptError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	script := filepath.Join(dir, "broken.js")
+	if err := os.WriteFile(script, []byte("export default function ( {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := initializer(context.Background(), bin, dir, script, filepath.Join(dir, "a.tar"), nil, os.Environ())
+	if err == nil || !strings.Contains(string(out), `level=error msg="script error: broken.js:2:1`) {
+		t.Fatalf("initializer on a broken script: %v, output %q; want a failure showing the error and where", err, out)
 	}
 }
 

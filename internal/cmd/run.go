@@ -131,8 +131,21 @@ func scriptEnv(proc map[string]string, flags []string) map[string]string {
 }
 
 func (r *testRun) fail(code int, format string, args ...any) int {
-	fmt.Fprintf(r.gs.Stderr, "error: "+format+"\n", args...)
+	msg := fmt.Sprintf(format, args...)
+	if r.errorsAreLogLines() {
+		r.logger.Error(msg)
+		return code
+	}
+	fmt.Fprintf(r.gs.Stderr, "error: %s\n", msg)
 	return code
+}
+
+// errorsAreLogLines: where stderr is read by a program (not a terminal) and the logs go there
+// as logfmt or JSON, the error that ends the command is a log line of level error, as k6
+// writes it; k6-operator's initializer looks for level=error to tell a broken script.
+func (r *testRun) errorsAreLogLines() bool {
+	toStderr := r.cfg.logOutput == "" || r.cfg.logOutput == "stderr"
+	return toStderr && !r.gs.StderrTTY && r.cfg.logFormat != "raw"
 }
 
 // load bundles the script and sets up what every run has: the registry with the built-in

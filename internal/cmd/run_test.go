@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 	"github.com/xk6-neo4j/xk6-neo4j/modules"
 )
 
@@ -47,7 +48,7 @@ func runArgsWith(t *testing.T, env map[string]string, mods func() map[string]mod
 		env = map[string]string{}
 	}
 	code := Main(&GlobalState{Args: append([]string{"xk6-neo4j"}, args...), Env: env, Stdout: &out, Stderr: &errb, Modules: mods})
-	return result{out.String(), errb.String(), code}
+	return result{out.String(), testenv.Readable(errb.String()), code}
 }
 
 // summaryCount reads a counter's total from the text summary.

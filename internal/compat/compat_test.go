@@ -137,7 +137,7 @@ func runScript(t *testing.T, path string) {
 	} else if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	out, errOut := stdout.String(), stderr.String()
+	out, errOut := stdout.String(), testenv.Readable(stderr.String())
 	var fails []string
 	fail := func(format string, a ...any) { fails = append(fails, fmt.Sprintf(format, a...)) }
 
