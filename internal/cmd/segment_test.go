@@ -266,3 +266,39 @@ func TestExecutionSegmentBinary(t *testing.T) {
 	}
 	checkThirds(t, logs)
 }
+
+// As in k6, shared iterations follow the VUs: 6 VUs on four instances are 2, 2, 1 and 1, and
+// so are 120 iterations, 40, 40, 20 and 20, not 30 each (the README's advice: make the VU
+// count a multiple of the instances).
+func TestExecutionSegmentIterationsFollowTheVUs(t *testing.T) {
+	src := strings.Replace(segmentScript, "vus: 5, iterations: 100", "vus: 6, iterations: 120", 1)
+	quarters := []string{"0:1/4", "1/4:2/4", "2/4:3/4", "3/4:1"}
+	var got []int
+	for _, seg := range quarters {
+		r := runScript(t, src, nil, "--execution-segment", seg, "--execution-segment-sequence", "0,1/4,2/4,3/4,1")
+		if r.code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", seg, r.code, r.stderr)
+		}
+		got = append(got, summaryCount(t, r.stdout, "iterations"))
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []int{20, 20, 40, 40}) {
+		t.Errorf("iterations over four instances %v, want 20, 20, 40, 40 (following 1, 1, 2, 2 VUs)", got)
+	}
+	// Arrival-rate ticks follow maxVUs (preAllocatedVUs when it is not set): 10 VUs are
+	// 3, 3, 2 and 2, so the 31 ticks of 10/s over 3 s go 30%, 30%, 20%, 20%.
+	rate := `export const options = { scenarios: { r: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s',
+	duration: '3s', preAllocatedVUs: 10 } } };
+export default function () {}`
+	var ticks []int
+	for _, seg := range quarters {
+		r := runScript(t, rate, nil, "--execution-segment", seg, "--execution-segment-sequence", "0,1/4,2/4,3/4,1")
+		if r.code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", seg, r.code, r.stderr)
+		}
+		ticks = append(ticks, summaryCount(t, r.stdout, "iterations")+summaryCountOr0(r.stdout, "dropped_iterations"))
+	}
+	if !slices.Equal(ticks, []int{10, 9, 6, 6}) {
+		t.Errorf("arrival-rate iterations over four instances %v, want 10, 9, 6, 6", ticks)
+	}
+}
