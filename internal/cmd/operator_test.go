@@ -18,14 +18,19 @@ import (
 	"github.com/xk6-neo4j/xk6-neo4j/internal/testenv"
 )
 
-// buildBinary builds xk6-neo4j into dir, as the tests that start it as a process need.
-func buildBinary(t *testing.T, dir string) string {
+// buildBinary builds xk6-neo4j into a temporary folder, for the tests that start it as a
+// process (skipped with -short), and returns it and the folder.
+func buildBinary(t *testing.T) (bin, dir string) {
 	t.Helper()
-	bin := filepath.Join(dir, "xk6-neo4j")
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "xk6-neo4j")
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/xk6-neo4j").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return bin
+	return bin, dir
 }
 
 // What k6-operator does with a TestRun of parallelism 3, done here by hand with the same
@@ -36,13 +41,9 @@ func buildBinary(t *testing.T, dir string) string {
 // up to the unsegmented run's, and Prometheus's sum of neo4j_queries over the instances
 // equals the sum of the three summaries, instance by instance.
 func TestOperatorFlow(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and starts processes")
-	}
 	srv := testenv.RequireNeo4j(t)
 	prom := testenv.StartPrometheus(t)
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin, dir := buildBinary(t)
 	script, err := filepath.Abs("../../examples/operator.js") // the README's example
 	if err != nil {
 		t.Fatal(err)
@@ -202,11 +203,7 @@ func initializer(ctx context.Context, bin, dir, script, archive string, args, en
 // A broken script fails the operator's initializer, and its error reaches the initializer's
 // output: the error is a level=error log line where stderr is not a terminal, as in k6.
 func TestOperatorInitializerShowsAScriptError(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin, dir := buildBinary(t)
 	script := filepath.Join(dir, "broken.js")
 	if err := os.WriteFile(script, []byte("export default function ( {\n"), 0o644); err != nil {
 		t.Fatal(err)

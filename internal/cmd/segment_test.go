@@ -228,11 +228,7 @@ func TestExecutionSegmentFlags(t *testing.T) {
 
 // The built binary, as an orchestrator starts it: three processes at once, one per third.
 func TestExecutionSegmentBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
+	bin, dir := buildBinary(t)
 	script := filepath.Join(dir, "script.js")
 	if err := os.WriteFile(script, []byte(segmentScript), 0o644); err != nil {
 		t.Fatal(err)
