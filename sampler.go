@@ -254,8 +254,13 @@ func (s *sampler) run() {
 	}
 }
 
-// read takes one reading and pushes its samples; false when no part is left to read.
+// read takes one reading and pushes its samples; false when no part is left to read. Until
+// the host knows the run's tags (its options are resolved after the first VU's init code,
+// where the sampler starts) there is no reading: its samples could not carry them.
 func (s *sampler) read() bool {
+	if s.env.runTags != nil && s.env.runTags() == nil {
+		return true
+	}
 	s.readings++
 	if s.poolSize > 0 && s.busy() >= int64(s.poolSize) {
 		s.skipped++

@@ -251,3 +251,32 @@ func TestSamplerTagsAreTheRunTagsWithIdentityAndDB(t *testing.T) {
 		t.Fatalf("run tags resolved later must be picked up: %v", got)
 	}
 }
+
+// The sampler starts in the first VU's init code, before the host knows the run's tags: it
+// takes no reading until then, so that no sample goes out without them.
+func TestSamplerWaitsForTheRunTags(t *testing.T) {
+	var queries atomic.Int64
+	s, ch, _ := testSampler(t, func(_ context.Context, cypher string) ([]*neo4j.Record, error) {
+		queries.Add(1)
+		if cypher == defaultSamplerQueries.JMX {
+			return communityJMX(0.1, 1, 1), nil
+		}
+		return nil, nil
+	}, func() int64 { return 0 })
+	var run atomic.Pointer[metrics.TagSet]
+	s.env.runTags = run.Load
+	s.read()
+	if queries.Load() != 0 || len(ch) != 0 {
+		t.Fatalf("%d queries and %d pushes before the run's tags were known, want none", queries.Load(), len(ch))
+	}
+	run.Store(metrics.NewTagSet(map[string]string{"testid": "a"}))
+	s.read()
+	if queries.Load() == 0 || len(ch) == 0 {
+		t.Fatal("no reading once the run's tags were known")
+	}
+	for _, smp := range (<-ch).GetSamples() {
+		if v, _ := smp.Tags.Get("testid"); v != "a" {
+			t.Fatalf("%s without the run's tag: %v", smp.Metric.Name, smp.Tags.Map())
+		}
+	}
+}

@@ -94,8 +94,9 @@ type InitEnvironment struct {
 	// sampler: the same stream as the VUs' (State.Samples). Push with metrics.PushIfNotDone
 	// and a context that ends when the module stops measuring. Nil when nothing takes them.
 	Samples chan<- metrics.SampleContainer
-	// RunTags returns the run's own tags (options.tags and --tag), for such samples; nil
-	// until the options are resolved, and in hosts that have none.
+	// RunTags returns the run's own tags (options.tags and --tag), for such samples: nil
+	// until the options are resolved (a module waits for them before it pushes such
+	// samples), an empty set for a run with none. The field is nil in hosts without tags.
 	RunTags func() *metrics.TagSet
 	// Recording: the init code runs only so that the host can record or inspect the test
 	// (archive, inspect), not to run it. Modules check their arguments as usual but open no

@@ -695,6 +695,11 @@ func (r *testRun) resolve(merged options.Options) int {
 	if len(r.opts.SummaryTrendStats) == 0 {
 		r.opts.SummaryTrendStats = metrics.DefaultTrendStats
 	}
+	// From now on what modules measure outside the VUs (the server sampler) carries the run's
+	// tags, also while the other VUs initialise.
+	if r.runner != nil {
+		r.runner.RunTags.Store(metrics.NewTagSet(r.opts.Tags))
+	}
 	return ExitOK
 }
 
@@ -751,9 +756,7 @@ func (r *testRun) initVUs() (*execution.Scheduler, int) {
 			return nil, r.fail(ExitScriptException, "initialising VU %d: %v", i+1, err)
 		}
 	}
-	base := metrics.NewTagSet(r.opts.Tags)
-	r.runner.RunTags.Store(base)
-	return execution.NewScheduler(r.opts, execution.NewPool(vus), r.builtin, r.engine.In(), base), ExitOK
+	return execution.NewScheduler(r.opts, execution.NewPool(vus), r.builtin, r.engine.In(), r.runner.RunTags.Load()), ExitOK
 }
 
 // setup runs the script's setup() in a VU of its own and returns its result as JSON.

@@ -64,7 +64,7 @@ func NewVU(tb testing.TB) *VU {
 		Logger:   logger,
 		ReadFile: os.ReadFile,
 		Samples:  v.samples,
-		RunTags:  func() *metrics.TagSet { return nil },
+		RunTags:  func() *metrics.TagSet { return metrics.NewTagSet(nil) }, // a run with no tags of its own
 	}
 	tb.Cleanup(v.Discard)
 	return v
