@@ -97,10 +97,10 @@ func (r *RootModule) Close() error {
 // NewModuleInstance implements modules.Module.
 func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
 	mi := &ModuleInstance{root: r, vu: vu}
-	if env := vu.InitEnv(); env != nil && env.LookupEnv != nil {
-		mi.envPassword, _ = env.LookupEnv("NEO4J_PASSWORD")
-	}
 	if env := vu.InitEnv(); env != nil {
+		if env.LookupEnv != nil {
+			mi.envPassword, _ = env.LookupEnv("NEO4J_PASSWORD")
+		}
 		mi.recording = env.Recording
 	}
 	rt := vu.Runtime()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,7 +54,9 @@ func TestOperatorFlow(t *testing.T) {
 	// The initializer's environment has no password: only the runners get it.
 	env := func(password bool) []string {
 		e := append(os.Environ(), "NO_COLOR=1", "K6_PROMETHEUS_RW_SERVER_URL="+prom+"/api/v1/write")
-		e = slicesWithout(e, "NEO4J_PASSWORD=", "NEO4J_URI=")
+		e = slices.DeleteFunc(e, func(kv string) bool {
+			return strings.HasPrefix(kv, "NEO4J_PASSWORD=") || strings.HasPrefix(kv, "NEO4J_URI=")
+		})
 		if password {
 			e = append(e, "NEO4J_PASSWORD="+srv.Password)
 		}
@@ -212,33 +215,4 @@ func TestOperatorInitializerShowsAScriptError(t *testing.T) {
 	if err == nil || !strings.Contains(string(out), `level=error msg="script error: broken.js:2:1`) {
 		t.Fatalf("initializer on a broken script: %v, output %q; want a failure showing the error and where", err, out)
 	}
-}
-
-// summaryCountOr0 is summaryCount for a counter the summary leaves out when it is zero.
-func summaryCountOr0(out, metric string) int {
-	if !strings.Contains(out, metric+".") {
-		return 0
-	}
-	var n int
-	for _, line := range strings.Split(out, "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && strings.HasPrefix(f[0], metric+".") {
-			n, _ = strconv.Atoi(f[1])
-		}
-	}
-	return n
-}
-
-// slicesWithout drops the KEY=... entries of env with these prefixes.
-func slicesWithout(env []string, prefixes ...string) []string {
-	out := env[:0:0]
-next:
-	for _, kv := range env {
-		for _, p := range prefixes {
-			if strings.HasPrefix(kv, p) {
-				continue next
-			}
-		}
-		out = append(out, kv)
-	}
-	return out
 }

@@ -54,12 +54,26 @@ func runArgsWith(t *testing.T, env map[string]string, mods func() map[string]mod
 // summaryCount reads a counter's total from the text summary.
 func summaryCount(t *testing.T, out, metric string) int {
 	t.Helper()
-	m := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(metric) + `\.+: (\d+)\s`).FindStringSubmatch(out)
-	if m == nil {
+	n, ok := summaryCounter(out, metric)
+	if !ok {
 		t.Fatalf("no %s in the summary:\n%s", metric, out)
 	}
-	n, _ := strconv.Atoi(m[1])
 	return n
+}
+
+// summaryCountOr0 is summaryCount for a counter the summary leaves out when it is zero.
+func summaryCountOr0(out, metric string) int {
+	n, _ := summaryCounter(out, metric)
+	return n
+}
+
+func summaryCounter(out, metric string) (int, bool) {
+	m := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(metric) + `\.+: (\d+)\s`).FindStringSubmatch(out)
+	if m == nil {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, true
 }
 
 func TestLifecycleEnvAndSetupData(t *testing.T) {
